@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The dsamig program: exit statuses and the argument-parsing helpers that
+ * every verb uses, so that all of them report usage errors the same way.
+ *
+ * A verb is int cmd_<verb>(int argc, char *argv[]) in cli/<verb>.c, listed
+ * in the cmds[] table of cli/main.c. It gets the command line from the verb
+ * on, with argv[0] set to "dsamig <verb>", and returns an exit status.
+ */
+#ifndef DSAMIG_CLI_H
+#define DSAMIG_CLI_H
+
+#include <argp.h>
+
+#define DSAMIG_EXIT_OK		0	/* done */
+#define DSAMIG_EXIT_FAILURE	1	/* the request was valid, doing it failed */
+#define DSAMIG_EXIT_USAGE	2	/* the command line was wrong */
+
+/*
+ * argp_parse() with dsamig's conventions: a usage error is one line on stderr
+ * and DSAMIG_EXIT_USAGE; --help and --usage print and exit 0. Returns an exit
+ * status (DSAMIG_EXIT_OK when the verb should go on).
+ *
+ * Parsers must report their own errors with cli_usage_error(): argp_error()
+ * and argp_failure() print nothing here.
+ */
+int cli_parse_args(const struct argp *argp, int argc, char *argv[],
+		   unsigned int flags, void *input);
+
+/*
+ * Print "dsamig <verb>: <message>; see 'dsamig <verb> --help'" on stderr and
+ * return EINVAL, for a parser to return:
+ *	return cli_usage_error(state, "bad size '%s'", arg);
+ */
+int cli_usage_error(const struct argp_state *state, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif /* DSAMIG_CLI_H */

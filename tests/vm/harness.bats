@@ -1,0 +1,80 @@
+#!/usr/bin/env bats
+# The guest harness itself, driven from the host: status pass-through,
+# failure detection, options. Each test boots a guest (about 9 s).
+
+load /usr/lib/bats/bats-support/load.bash
+load /usr/lib/bats/bats-assert/load.bash
+
+setup_file() {
+	export TOP
+	TOP=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+	# The guest hides the host's /tmp: scratch files live in the tree.
+	export SCRATCH="$TOP/build/tmp/harness"
+	rm -rf "$SCRATCH" && mkdir -p "$SCRATCH"
+}
+
+@test "run -- true exits 0" {
+	run "$TOP/tests/vm/run" -- true
+	assert_success
+}
+
+@test "run -- false exits non-zero" {
+	run "$TOP/tests/vm/run" -- false
+	assert_failure 1
+}
+
+@test "the command runs as root in the caller's directory, output and status pass through" {
+	cd "$TOP/tests"
+	run "$TOP/tests/vm/run" -- bash -c 'echo "uid=$(id -u) pwd=$PWD kernel=$(uname -r)"; exit 42'
+	assert_failure 42
+	assert_output --regexp "uid=0 pwd=$TOP/tests kernel=6\.12\."
+}
+
+@test "arguments keep their quoting" {
+	run "$TOP/tests/vm/run" -- printf '<%s>' 'a b' '' "c'd" '$HOME'
+	assert_success
+	assert_output "<a b><><c'd><\$HOME>"
+}
+
+@test "a kernel WARNING fails the run and keeps the console log" {
+	run "$TOP/tests/vm/run" -- insmod "$TOP/tests/vm/testmod/vmtest.ko" warn=1
+	assert_failure 125
+	assert_output --partial "WARNING:"
+	log=$(sed -n 's/.*console log: \(.*\)$/\1/p' <<<"$output")
+	[ -s "$log" ]
+	rm -rf "$(dirname "$log")"
+}
+
+@test "a command that outlives --timeout is killed with status 124" {
+	run "$TOP/tests/vm/run" --timeout 25 -- sleep 600
+	assert_failure 124
+	assert_output --partial "timed out after 25s"
+	rm -rf "$(sed -n 's/.*console log: \(.*\)\/console.log$/\1/p' <<<"$output")"
+}
+
+@test "--nodes and --mem shape the guest's NUMA layout" {
+	run "$TOP/tests/vm/run" --nodes 3 --mem 1536M -- cat /sys/devices/system/node/online
+	assert_success
+	assert_output "0-2"
+}
+
+@test "a failing test in a guest suite fails make check's count" {
+	# Not a here-document: bats would take its @test lines for its own.
+	printf '%s\n' '@test "passes" { true; }' '@test "fails" { false; }' > "$SCRATCH/failing.bats"
+	run "$TOP/tests/check.sh" vm-suite "$SCRATCH/failing.bats"
+	assert_failure
+	assert_line "check: 1 passed, 1 failed, 0 skipped"
+}
+
+@test "bad options are usage errors, before any boot" {
+	run "$TOP/tests/vm/run" --nodes 0 -- true
+	assert_failure 2
+	assert_output --partial "--nodes takes 1 to 8"
+	run "$TOP/tests/vm/run" --mem lots -- true
+	assert_failure 2
+	run "$TOP/tests/vm/run" --frobnicate -- true
+	assert_failure 2
+	run "$TOP/tests/vm/run"
+	assert_failure 2
+	assert_output --partial "no command given"
+}
