@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The per-task batch table: which (dst, src) pairs of the current
+ * migrate_pages_batch() a run has already copied. Slots are preallocated so
+ * that the migration path never allocates; a task that finds no free slot
+ * simply migrates on the CPU.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/sched.h>
+#include <linux/vmalloc.h>
+#include "internal.h"
+#include "trace.h"
+
+#define DSAMIG_NR_SLOTS		8
+
+static struct dsamig_task *slots;
+
+int dsamig_table_init(void)
+{
+	slots = vzalloc(array_size(DSAMIG_NR_SLOTS, sizeof(*slots)));
+	return slots ? 0 : -ENOMEM;
+}
+
+/* Called once no task can be inside a hook any more. */
+void dsamig_table_exit(void)
+{
+	vfree(slots);
+	slots = NULL;
+}
+
+struct dsamig_task *dsamig_task_find(void)
+{
+	int i;
+
+	for (i = 0; i < DSAMIG_NR_SLOTS; i++)
+		if (READ_ONCE(slots[i].task) == current)
+			return &slots[i];
+	return NULL;
+}
+
+/* The current task's slot, claimed if it has none. May run in atomic context. */
+struct dsamig_task *dsamig_task_claim(void)
+{
+	struct dsamig_task *t = dsamig_task_find();
+	int i;
+
+	if (t)
+		return t;
+	for (i = 0; i < DSAMIG_NR_SLOTS; i++) {
+		if (!READ_ONCE(slots[i].task) &&
+		    !cmpxchg(&slots[i].task, NULL, current)) {
+			slots[i].nr = 0;
+			slots[i].cpu = (struct dsamig_cpu_acc){ 0 };
+			return &slots[i];
+		}
+	}
+	return NULL;
+}
+
+void dsamig_task_release(struct dsamig_task *t)
+{
+	dsamig_cpu_acc_flush(t);
+	t->nr = 0;
+	smp_store_release(&t->task, NULL);
+}
+
+/* A new migrate_pages_batch(): nothing of an earlier one may be trusted. */
+void dsamig_task_reset(struct dsamig_task *t, int reason)
+{
+	dsamig_cpu_acc_flush(t);
+	t->nr = 0;
+	t->reason = reason;
+}
+
+struct dsamig_entry *dsamig_entry_find(struct dsamig_task *t, struct folio *dst,
+				       struct folio *src)
+{
+	unsigned int i;
+
+	for (i = 0; i < t->nr; i++)
+		if (t->entries[i].dst == dst && (!src || t->entries[i].src == src))
+			return &t->entries[i];
+	return NULL;
+}
+
+struct dsamig_entry *dsamig_entry_add(struct dsamig_task *t, struct folio *src,
+				      struct folio *dst, u8 state)
+{
+	struct dsamig_entry *e;
+
+	if (t->nr == DSAMIG_MAX_RUN)
+		return NULL;
+	e = &t->entries[t->nr++];
+	e->src = src;
+	e->dst = dst;
+	e->state = state;
+	e->seen = false;
+	return e;
+}
+
+void dsamig_entry_remove(struct dsamig_task *t, struct dsamig_entry *e)
+{
+	*e = t->entries[--t->nr];
+	if (!t->nr)
+		dsamig_cpu_acc_flush(t);
+}
+
+/* Emit the CPU-path copies gathered so far as one event. */
+void dsamig_cpu_acc_flush(struct dsamig_task *t)
+{
+	if (!t->cpu.nr_folios)
+		return;
+	trace_dsamig_cpu_copy(t->reason, t->cpu.nr_folios, t->cpu.nr_pages, t->cpu.ns);
+	t->cpu = (struct dsamig_cpu_acc){ 0 };
+}
