@@ -1,0 +1,111 @@
+#!/usr/bin/env bats
+# dsamig.ko: loading, knobs, counters, tracepoints (no DMA device needed).
+
+load /usr/lib/bats/bats-support/load.bash
+load /usr/lib/bats/bats-assert/load.bash
+load dsamig.bash
+
+teardown() {
+	dsamig_unload
+}
+
+@test "backend=dsa without a DMA channel refuses to load and says to run dsamig setup" {
+	run insmod "$DSAMIG_KO" backend=dsa
+	assert_failure
+	assert_output --partial "No such device"
+	[ ! -d /sys/module/dsamig ]
+	run dmesg
+	assert_output --partial "run \`dsamig setup\` first"
+}
+
+@test "every knob starts at the default kmod/include/dsamig.h gives it" {
+	dsamig_load backend=cpu
+	for k in threshold max_batch reasons channels dma_match wait timeout_ms mt_threads; do
+		want=$(knob_default $k)
+		[ -n "$want" ]
+		got=$(cat $KNOBS/$k)
+		[ "$got" = "$want" ] || { echo "$k: $got, header says $want"; false; }
+	done
+	[ "$(knob_default backend)" = dsa ]
+}
+
+@test "bad knob values are refused with EINVAL and change nothing" {
+	dsamig_load backend=cpu threshold=64 reasons=compaction,damon
+	for bad in threshold=0 threshold=65537 threshold=abc max_batch=0 channels=65 \
+		   timeout_ms=0 mt_threads=17 backend=gpu wait=spin reasons=compaction,bogus \
+		   reasons= dma_match=, 'dma_match=a b'; do
+		k=${bad%%=*} v=${bad#*=}
+		before=$(cat $KNOBS/$k)
+		run bash -c "echo '$v' > $KNOBS/$k"
+		assert_failure
+		assert_output --partial "Invalid argument"
+		[ "$(cat $KNOBS/$k)" = "$before" ] || { echo "$k changed by '$v'"; false; }
+	done
+	[ "$(cat $KNOBS/threshold)" = 64 ]
+	[ "$(cat $KNOBS/reasons)" = compaction,damon ]
+}
+
+@test "knobs change at run time; backend=dsa without channels is refused" {
+	dsamig_load backend=cpu
+	echo 128 > $KNOBS/threshold
+	echo mt > $KNOBS/backend
+	echo irq > $KNOBS/wait
+	echo syscall_or_cpuset > $KNOBS/reasons
+	[ "$(cat $KNOBS/threshold)" = 128 ]
+	[ "$(cat $KNOBS/backend)" = mt ]
+	[ "$(cat $KNOBS/wait)" = irq ]
+	[ "$(cat $KNOBS/reasons)" = syscall_or_cpuset ]
+	run bash -c "echo dsa > $KNOBS/backend"
+	assert_failure
+	assert_output --partial "No such device"
+	[ "$(cat $KNOBS/backend)" = mt ]
+}
+
+@test "counters: one file per value, documented layout" {
+	dsamig_load backend=cpu
+	for b in off dsa mt cpu; do
+		for f in runs pages bytes; do
+			[ "$(counter $b/$f)" = 0 ]
+		done
+	done
+	for c in engine_error timeout map_mismatch map_error no_channel desc_alloc no_memory submit; do
+		[ -f $COUNTERS/fallbacks/$c ]
+	done
+	[ -f $COUNTERS/reasons/compaction/pages ]
+	[ -f $COUNTERS/reasons/damon/runs ]
+	[ "$(counter channels)" = 0 ]
+	[ -f $COUNTERS/cpu_path_pages ]
+	[ -f $COUNTERS/skipped_copies ]
+}
+
+@test "tracepoints: dsamig_run and dsamig_cpu_copy carry the contract's fields" {
+	dsamig_load backend=cpu threshold=8
+	t=/sys/kernel/tracing/instances/dsamig-test
+	mkdir $t
+	for f in reason backend result nr_folios nr_pages nr_segments nr_channels \
+		 sg_ns map_ns submit_ns wait_ns unmap_ns; do
+		grep -q "field:.* $f;" $t/events/dsamig/dsamig_run/format
+	done
+	grep -q 'field:.* copy_ns;' $t/events/dsamig/dsamig_cpu_copy/format
+	grep -q 'field:.* cause;' $t/events/dsamig/dsamig_fallback/format
+	echo 1 > $t/events/dsamig/enable
+	migstress_ok --pages 256 --rounds 2 --writers 1
+	echo 0 > $t/events/dsamig/enable
+	run cat $t/trace
+	rmdir $t
+	assert_output --regexp 'dsamig_run: reason=syscall_or_cpuset backend=cpu result=ok folios=[0-9]+ pages=[0-9]+'
+}
+
+@test "runs below the threshold stay on the CPU path" {
+	dsamig_load backend=cpu threshold=65536
+	migstress_ok --pages 512 --rounds 2 --writers 1
+	[ "$(counter cpu/runs)" = 0 ]
+	[ "$(counter cpu_path_pages)" -ge 1024 ]
+}
+
+@test "reasons not selected stay on the CPU path" {
+	dsamig_load backend=cpu reasons=compaction
+	migstress_ok --pages 512 --rounds 2 --writers 1
+	[ "$(counter reasons/syscall_or_cpuset/runs)" = 0 ]
+	[ "$(counter cpu_path_pages)" -ge 1024 ]
+}
