@@ -32,7 +32,7 @@ VM_TOOLS := $(patsubst tests/vm/tools/%.c,$(BUILD)/tests/vm/tools/%,$(wildcard t
 KMODS := $(patsubst %/Kbuild,%,$(wildcard kmod/*/Kbuild))
 VM_KMODS := $(patsubst %/Kbuild,%,$(wildcard tests/vm/*/Kbuild))
 
-.PHONY: all user modules vm-modules vm-tools check check-unit check-cli check-vm demo \
+.PHONY: all user modules vm-modules vm-tools bench check check-unit check-cli check-vm demo \
 	deps kernel install clean distclean
 
 all: user modules
@@ -96,6 +96,13 @@ check-unit check-cli check-vm: deps kernel
 demo: deps kernel
 	@$(MAKE) -s all vm-modules vm-tools
 	@tests/vm/run -- tests/vm/demo.sh
+
+# Benchmarks: each tests/bench/*.sh runs in a guest of its own and prints ratios.
+bench: deps kernel
+	@$(MAKE) -s all vm-modules vm-tools
+	@for b in tests/bench/*.sh; do \
+		echo "# $$b"; tests/vm/run -- $$b || exit 1; \
+	done
 
 install: user
 	install -D -m 0755 $(BUILD)/dsamig $(DESTDIR)$(PREFIX)/sbin/dsamig

@@ -58,7 +58,9 @@ struct dsamig_cpu_acc {
 struct dsamig_task {
 	struct task_struct *task;
 	int reason;			/* of the current migrate_pages_batch() */
-	unsigned int nr;		/* entries in use */
+	unsigned int nr;		/* entries added since the table was cleared */
+	unsigned int live;		/* of those, not consumed yet */
+	unsigned int hint;		/* where the next lookup starts */
 	struct dsamig_entry entries[DSAMIG_MAX_RUN];
 	struct dsamig_cpu_acc cpu;
 	/* Scratch for one run, so that the copy path does not allocate. */
@@ -73,6 +75,7 @@ struct dsamig_task *dsamig_task_claim(void);
 struct dsamig_task *dsamig_task_find(void);
 void dsamig_task_release(struct dsamig_task *t);
 void dsamig_task_reset(struct dsamig_task *t, int reason);
+void dsamig_table_clear(struct dsamig_task *t);
 struct dsamig_entry *dsamig_entry_find(struct dsamig_task *t, struct folio *dst,
 				       struct folio *src);
 struct dsamig_entry *dsamig_entry_add(struct dsamig_task *t, struct folio *src,

@@ -138,7 +138,7 @@ void dsamig_move_entry(struct folio *src, struct folio *dst, int reason)
 	max_pages = READ_ONCE(dsamig_knobs.max_batch);
 	threshold = READ_ONCE(dsamig_knobs.threshold);
 	/* Forget pairs of earlier runs that were never consumed. */
-	t->nr = 0;
+	dsamig_table_clear(t);
 	run_init(&run, t, reason);
 	for (s = src, d = dst; s && d; s = next_on_list(s), d = next_on_list(d)) {
 		unsigned int nr = folio_nr_pages(s);
@@ -233,7 +233,7 @@ int dsamig_copy_folio(struct folio *dst, struct folio *src)
 		t->cpu.nr_folios++;
 		t->cpu.nr_pages += nr;
 		t->cpu.ns += dsamig_elapsed(t0);
-		if (!t->nr)
+		if (!t->live)
 			dsamig_cpu_acc_flush(t);
 	} else {
 		trace_dsamig_cpu_copy(-1, 1, nr, dsamig_elapsed(t0));

@@ -50,7 +50,7 @@ struct dsamig_task *dsamig_task_claim(void)
 	for (i = 0; i < DSAMIG_NR_SLOTS; i++) {
 		if (!READ_ONCE(slots[i].task) &&
 		    !cmpxchg(&slots[i].task, NULL, current)) {
-			slots[i].nr = 0;
+			dsamig_table_clear(&slots[i]);
 			slots[i].cpu = (struct dsamig_cpu_acc){ 0 };
 			return &slots[i];
 		}
@@ -58,10 +58,17 @@ struct dsamig_task *dsamig_task_claim(void)
 	return NULL;
 }
 
+void dsamig_table_clear(struct dsamig_task *t)
+{
+	t->nr = 0;
+	t->live = 0;
+	t->hint = 0;
+}
+
 void dsamig_task_release(struct dsamig_task *t)
 {
 	dsamig_cpu_acc_flush(t);
-	t->nr = 0;
+	dsamig_table_clear(t);
 	smp_store_release(&t->task, NULL);
 }
 
@@ -69,18 +76,26 @@ void dsamig_task_release(struct dsamig_task *t)
 void dsamig_task_reset(struct dsamig_task *t, int reason)
 {
 	dsamig_cpu_acc_flush(t);
-	t->nr = 0;
+	dsamig_table_clear(t);
 	t->reason = reason;
 }
 
+/*
+ * The kernel moves pairs in list order, which is the order of the entries:
+ * the search starts after the last hit, so a batch costs O(n), not O(n^2).
+ */
 struct dsamig_entry *dsamig_entry_find(struct dsamig_task *t, struct folio *dst,
 				       struct folio *src)
 {
-	unsigned int i;
+	unsigned int i, k;
 
-	for (i = 0; i < t->nr; i++)
-		if (t->entries[i].dst == dst && (!src || t->entries[i].src == src))
+	for (k = 0; k < t->nr; k++) {
+		i = t->hint + k < t->nr ? t->hint + k : t->hint + k - t->nr;
+		if (t->entries[i].dst == dst && (!src || t->entries[i].src == src)) {
+			t->hint = i;
 			return &t->entries[i];
+		}
+	}
 	return NULL;
 }
 
@@ -96,14 +111,20 @@ struct dsamig_entry *dsamig_entry_add(struct dsamig_task *t, struct folio *src,
 	e->dst = dst;
 	e->state = state;
 	e->seen = false;
+	t->live++;
 	return e;
 }
 
+/* A consumed entry matches nothing any more; the table empties with the last. */
 void dsamig_entry_remove(struct dsamig_task *t, struct dsamig_entry *e)
 {
-	*e = t->entries[--t->nr];
-	if (!t->nr)
-		dsamig_cpu_acc_flush(t);
+	e->dst = NULL;
+	e->src = NULL;
+	if (--t->live)
+		return;
+	t->nr = 0;
+	t->hint = 0;
+	dsamig_cpu_acc_flush(t);
 }
 
 /* Emit the CPU-path copies gathered so far as one event. */

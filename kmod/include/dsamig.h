@@ -19,7 +19,7 @@
 
 /* Copy backends: X(ENUM_SUFFIX, "name") */
 #define DSAMIG_BACKENDS(X)						\
-	X(OFF, "off")		/* hooks not armed: the kernel copies */	\
+	X(OFF, "off")		/* hooks pass every copy to the kernel */	\
 	X(DSA, "dsa")		/* dmaengine memcpy channels (DSA WQs) */	\
 	X(MT, "mt")		/* CPU copies spread over worker threads */	\
 	X(CPU, "cpu")		/* hooks armed, plain CPU copy: baseline */
