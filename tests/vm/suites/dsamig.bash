@@ -39,3 +39,82 @@ migstress_ok() {
 	[ "$(json_field "$ms" bad_pages)" -eq 0 ]
 	[ "$(json_field "$ms" moved)" -gt 0 ]
 }
+
+MEMHOLD=$TOP/build/tests/vm/tools/memhold
+
+# memhold_start ARGS...: hold memory in the background until memhold_stop;
+# returns once it is set up. Its output goes to $BATS_TEST_TMPDIR/memhold.
+memhold_start() {
+	"$MEMHOLD" "$@" > "$BATS_TEST_TMPDIR/memhold" &
+	memhold_pid=$!
+	for _ in $(seq 100); do
+		grep -q ready "$BATS_TEST_TMPDIR/memhold" && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+# memhold_stop: stop it and fail unless every page it held is intact.
+memhold_stop() {
+	kill -TERM "$memhold_pid"
+	wait "$memhold_pid"
+	tail -n 1 "$BATS_TEST_TMPDIR/memhold"
+	grep -q '"bad_pages": 0' "$BATS_TEST_TMPDIR/memhold"
+}
+
+# node_range N: "start end" of node N's memory, from its memory blocks.
+node_range() {
+	local bs ids
+	bs=$((16#$(cat /sys/devices/system/memory/block_size_bytes)))
+	ids=$(ls -d /sys/devices/system/node/node$1/memory[0-9]* | sed 's/.*memory//' | sort -n)
+	echo "$(($(head -n 1 <<<"$ids") * bs)) $((($(tail -n 1 <<<"$ids") + 1) * bs))"
+}
+
+DAMON=/sys/kernel/mm/damon/admin/kdamonds
+
+# damon_migrate ACTION FROM TO: one kdamond, paddr over node FROM, one
+# scheme ACTION to node TO: migrate_hot takes regions accessed at least once
+# per aggregation, migrate_cold those never accessed. (A new scheme's
+# ranges are all 0: it would match nothing.)
+damon_migrate() {
+	local c s range
+	range=($(node_range "$2"))
+	echo 1 > $DAMON/nr_kdamonds
+	echo 1 > $DAMON/0/contexts/nr_contexts
+	c=$DAMON/0/contexts/0
+	echo paddr > $c/operations
+	echo 1 > $c/targets/nr_targets
+	echo 1 > $c/targets/0/regions/nr_regions
+	echo "${range[0]}" > $c/targets/0/regions/0/start
+	echo "${range[1]}" > $c/targets/0/regions/0/end
+	echo 1 > $c/schemes/nr_schemes
+	s=$c/schemes/0
+	echo 4096 > $s/access_pattern/sz/min
+	echo $((1 << 62)) > $s/access_pattern/sz/max
+	if [[ $1 == migrate_hot ]]; then
+		echo 1 > $s/access_pattern/nr_accesses/min
+		echo 20 > $s/access_pattern/nr_accesses/max
+	fi
+	echo 0 > $s/access_pattern/age/min
+	echo 4294967295 > $s/access_pattern/age/max
+	echo "$1" > $s/action
+	echo "$3" > $s/target_nid
+	echo on > $DAMON/0/state
+}
+
+damon_stop() {
+	[[ $(cat $DAMON/nr_kdamonds) -gt 0 ]] || return 0
+	echo off > $DAMON/0/state || true
+	echo 0 > $DAMON/nr_kdamonds
+}
+
+# wait_counter PATH MIN [TRIES]: until a counter reaches MIN (0.5 s apart).
+wait_counter() {
+	local i
+	for ((i = 0; i < ${3:-60}; i++)); do
+		(($(counter "$1") >= $2)) && return 0
+		sleep 0.5
+	done
+	echo "$1 stayed at $(counter "$1")"
+	return 1
+}

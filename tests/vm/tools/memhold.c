@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memhold: hold anonymous memory on one node for the kernel to migrate, and
+ * check at the end that every page still holds its bytes.
+ *
+ *   memhold --mb N [--node K] [--fragment] [--hot] [--seconds S]
+ *
+ * Allocates N MiB of 4 KiB pages bound to node K, stamps each page over its
+ * whole length, then with --fragment frees every other page (so compaction
+ * has something to do), with --hot keeps reading the pages (so DAMON sees
+ * them accessed). Prints "ready" once set up, then waits for SIGTERM/SIGINT
+ * or S seconds, verifies every page it holds, prints one JSON line and
+ * exits 0 when all are intact, 1 otherwise.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PAGE		4096UL
+#define WORDS		(PAGE / sizeof(uint64_t))
+#define MPOL_BIND	2
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	stop = 1;
+}
+
+static uint64_t word(uint64_t page, uint64_t w)
+{
+	uint64_t x = (page << 20) ^ w ^ 0x9e3779b97f4a7c15ULL;
+
+	x ^= x >> 31;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	return x ^ (x >> 29);
+}
+
+static long number(const char *opt, const char *s, long min, long max)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max) {
+		fprintf(stderr, "memhold: %s takes a number from %ld to %ld, not '%s'\n",
+			opt, min, max, s);
+		exit(2);
+	}
+	return v;
+}
+
+int main(int argc, char *argv[])
+{
+	static const struct option opts[] = {
+		{ "mb", required_argument, NULL, 'm' },
+		{ "node", required_argument, NULL, 'n' },
+		{ "fragment", no_argument, NULL, 'f' },
+		{ "hot", no_argument, NULL, 'H' },
+		{ "seconds", required_argument, NULL, 's' },
+		{ 0 },
+	};
+	long mb = 64, node = 0, seconds = 0;
+	bool fragment = false, hot = false;
+	unsigned long mask, i, w, nr, held = 0, bad = 0;
+	uint64_t *p, sum = 0;
+	time_t end;
+	char *base;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'm': mb = number("--mb", optarg, 1, 1 << 20); break;
+		case 'n': node = number("--node", optarg, 0, 63); break;
+		case 'f': fragment = true; break;
+		case 'H': hot = true; break;
+		case 's': seconds = number("--seconds", optarg, 1, 86400); break;
+		default:
+			fprintf(stderr, "usage: memhold --mb N [--node K] [--fragment] [--hot] [--seconds S]\n");
+			return 2;
+		}
+	}
+	nr = mb * (1UL << 20) / PAGE;
+	base = mmap(NULL, nr * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (base == MAP_FAILED || madvise(base, nr * PAGE, MADV_NOHUGEPAGE)) {
+		perror("memhold: mmap");
+		return 3;
+	}
+	mask = 1UL << node;
+	if (syscall(SYS_mbind, base, nr * PAGE, MPOL_BIND, &mask, 64, 0)) {
+		perror("memhold: mbind");
+		return 3;
+	}
+	for (i = 0; i < nr; i++) {
+		p = (uint64_t *)(base + i * PAGE);
+		for (w = 0; w < WORDS; w++)
+			p[w] = word(i, w);
+	}
+	if (fragment)
+		for (i = 1; i < nr; i += 2)
+			madvise(base + i * PAGE, PAGE, MADV_DONTNEED);
+	signal(SIGTERM, on_signal);
+	signal(SIGINT, on_signal);
+	printf("ready\n");
+	fflush(stdout);
+
+	end = seconds ? time(NULL) + seconds : 0;
+	while (!stop && (!end || time(NULL) < end)) {
+		if (!hot) {
+			usleep(100000);
+			continue;
+		}
+		for (i = 0; i < nr && !stop; i += fragment ? 2 : 1)
+			sum += *(volatile uint64_t *)(base + i * PAGE);
+		usleep(1000);
+	}
+
+	for (i = 0; i < nr; i += fragment ? 2 : 1, held++) {
+		p = (uint64_t *)(base + i * PAGE);
+		for (w = 0; w < WORDS; w++) {
+			if (p[w] != word(i, w)) {
+				if (bad++ < 10)
+					fprintf(stderr, "memhold: page %lu word %lu differs\n", i, w);
+				break;
+			}
+		}
+	}
+	printf("{\"pages\": %lu, \"bad_pages\": %lu, \"checksum\": %llu}\n", held, bad,
+	       (unsigned long long)(sum & 1));
+	return bad ? 1 : 0;
+}
