@@ -35,4 +35,8 @@ int cli_parse_args(const struct argp *argp, int argc, char *argv[],
 int cli_usage_error(const struct argp_state *state, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* The verbs */
+int cmd_stat(int argc, char *argv[]);
+int cmd_top(int argc, char *argv[]);
+
 #endif /* DSAMIG_CLI_H */

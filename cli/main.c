@@ -24,6 +24,8 @@ static const struct dsamig_cmd {
 	const char *help;
 } cmds[] = {
 	{ "help", cmd_help, "Show the help of dsamig or of one command" },
+	{ "top", cmd_top, "Show live where page migration time goes" },
+	{ "stat", cmd_stat, "Run a command and print the migrations it caused" },
 };
 
 static const struct dsamig_cmd *find_cmd(const char *name)

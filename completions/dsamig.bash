@@ -3,7 +3,7 @@
 
 # The verbs, as 'dsamig --help' lists them. A new verb goes here, and its
 # options and arguments in a function _dsamig_cmd_<verb> below.
-_dsamig_verbs=(help)
+_dsamig_verbs=(help stat top)
 
 _dsamig_global_opts=(--help --usage --version -V)
 
@@ -26,6 +26,41 @@ _dsamig_cmd_help()
 		[[ ${COMP_WORDS[i]} == -* ]] || ((args++))
 	done
 	((args == 0)) && _dsamig_reply "${_dsamig_verbs[@]}"
+}
+
+# top [OPTION...]
+_dsamig_cmd_top()
+{
+	case ${COMP_WORDS[COMP_CWORD - 1]} in
+	-d | --delay | -n | --iterations | --duration)
+		return ;;
+	esac
+	[[ ${COMP_WORDS[COMP_CWORD]} == -* ]] &&
+		_dsamig_reply -d --delay -b --batch -j --json --csv -n --iterations \
+			--duration --help --usage
+}
+
+# stat [OPTION...] -- COMMAND [ARG...]: after --, what the command takes.
+_dsamig_cmd_stat()
+{
+	local i
+
+	for ((i = $1 + 1; i < COMP_CWORD; i++)); do
+		if [[ ${COMP_WORDS[i]} == -- ]]; then
+			if ((i + 1 == COMP_CWORD)); then
+				mapfile -t COMPREPLY < <(compgen -c -- "${COMP_WORDS[COMP_CWORD]}")
+			else
+				mapfile -t COMPREPLY < <(compgen -f -- "${COMP_WORDS[COMP_CWORD]}")
+			fi
+			return
+		fi
+	done
+	case ${COMP_WORDS[COMP_CWORD - 1]} in
+	-o | --output)
+		mapfile -t COMPREPLY < <(compgen -f -- "${COMP_WORDS[COMP_CWORD]}")
+		return ;;
+	esac
+	_dsamig_reply -j --json -o --output -- --help --usage
 }
 
 _dsamig()

@@ -7,7 +7,7 @@ pkgs=(build-essential pkg-config
 	libaccel-config-dev accel-config libkmod-dev kmod
 	libtracefs-dev libtraceevent-dev libncurses-dev libjson-c-dev
 	libcmocka-dev bats bats-support bats-assert
-	qemu-system-x86 busybox-static cpio pahole tmux zsh trace-cmd numactl
+	qemu-system-x86 busybox-static cpio pahole tmux zsh trace-cmd numactl jq
 	file xz-utils gzip)
 
 missing=()

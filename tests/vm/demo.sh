@@ -21,3 +21,19 @@ for n in /sys/devices/system/node/node[0-9]*; do
 done
 step "dsamig --help"
 "$dsamig" --help
+
+# Last: a snapshot of migrations as dsamig top sees them, while migstress
+# moves pages between the nodes (with dsamig.ko when the demo loaded it).
+migstress=$top/build/tests/vm/tools/migstress
+if [[ -x $migstress ]]; then
+	step "dsamig top --batch -n 3 -d 1   (while migstress moves 2048 pages back and forth)"
+	"$dsamig" top --batch -n 3 -d 1 &
+	top_pid=$!
+	until [[ $(cat "/sys/kernel/tracing/instances/dsamig-$top_pid/tracing_on" 2>/dev/null) == 1 ]]; do
+		sleep 0.1
+	done
+	"$migstress" --pages 2048 --rounds 4 --writers 1 > /dev/null
+	wait "$top_pid"
+	step "dsamig stat -- migstress --pages 2048 --rounds 2"
+	"$dsamig" stat -- "$migstress" --pages 2048 --rounds 2 --writers 1
+fi

@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dsamig stat -- COMMAND: trace while COMMAND runs, then print the
+ * migrations of that period, as perf stat does for counters, and exit with
+ * COMMAND's status.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "dsamig.h"
+#include "stats_json.h"
+#include "top.h"
+
+#define EXIT_NOT_FOUND	127	/* as the shell, when COMMAND cannot run */
+
+struct stat_args {
+	bool json;
+	const char *output;	/* NULL: standard error, as perf stat */
+	int cmd;		/* index of COMMAND in argv */
+};
+
+static const struct argp_option options[] = {
+	{ "json", 'j', NULL, 0, "Print the totals as one JSON object", 0 },
+	{ "output", 'o', "FILE", 0, "Print the totals to FILE instead of standard error", 0 },
+	{ 0 },
+};
+
+static error_t parser(int key, char *arg, struct argp_state *state)
+{
+	struct stat_args *a = state->input;
+
+	switch (key) {
+	case 'j':
+		a->json = true;
+		return 0;
+	case 'o':
+		a->output = arg;
+		return 0;
+	case ARGP_KEY_ARGS:
+		a->cmd = state->next;
+		return 0;
+	case ARGP_KEY_NO_ARGS:
+		return cli_usage_error(state, "no COMMAND to run");
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static const struct argp stat_argp = {
+	.options = options,
+	.parser = parser,
+	.args_doc = "[--] COMMAND [ARG...]",
+	.doc = "Run COMMAND, trace the page migrations while it runs, then print their "
+	       "totals: per reason, through DSA and the CPU, setup against transfer time, "
+	       "compaction and DAMON. Exits with COMMAND's status.",
+};
+
+static void fmt_ns(char *buf, size_t size, double ns)
+{
+	if (ns < 1e3)
+		snprintf(buf, size, "%.0f ns", ns);
+	else if (ns < 1e6)
+		snprintf(buf, size, "%.1f us", ns / 1e3);
+	else if (ns < 1e9)
+		snprintf(buf, size, "%.2f ms", ns / 1e6);
+	else
+		snprintf(buf, size, "%.2f s", ns / 1e9);
+}
+
+static void hist_line(FILE *f, const char *name, const struct dsamig_hist *h, bool ns)
+{
+	unsigned int b, used = dsamig_hist_used(h);
+	char lo[16];
+
+	if (!used)
+		return;
+	fprintf(f, "  %-22s", name);
+	for (b = 0; b < used; b++) {
+		if (!h->bucket[b])
+			continue;
+		if (ns)
+			fmt_ns(lo, sizeof(lo), (double)dsamig_hist_bucket_min(b));
+		else
+			snprintf(lo, sizeof(lo), "%llu", (unsigned long long)dsamig_hist_bucket_min(b));
+		fprintf(f, " >=%s:%llu", lo, (unsigned long long)h->bucket[b]);
+	}
+	fputc('\n', f);
+}
+
+void top_print_summary(FILE *f, const struct top_session *s, const struct dsamig_stats *st,
+		       double secs)
+{
+	static const char *const phase[DSAMIG_NR_PHASES] = { "sg", "map", "submit", "wait", "unmap" };
+	const struct dsamig_offload *dsa = &st->offload[DSAMIG_BACKEND_DSA];
+	uint64_t dsa_pages = dsa->pages + dsa->fallback_pages;
+	uint64_t all = dsamig_offload_setup_ns(dsa) + dsa->phase_ns[DSAMIG_PHASE_WAIT];
+	unsigned int r, p;
+	char buf[32], t[32];
+
+	fprintf(f, "  %-22s %14s %12s %10s\n", "migrations (pages)", "succeeded", "failed", "calls");
+	for (r = 0; r < DSAMIG_MAX_REASONS; r++) {
+		if (!st->migrate[r].calls)
+			continue;
+		fprintf(f, "    %-20s %14llu %12llu %10llu\n",
+			dsamig_reason_name(s->dec, r, buf, sizeof(buf)),
+			(unsigned long long)st->migrate[r].succeeded,
+			(unsigned long long)st->migrate[r].failed,
+			(unsigned long long)st->migrate[r].calls);
+	}
+	fprintf(f, "    %-20s %14llu %12llu %10s   %.1f pages/s\n", "total",
+		(unsigned long long)dsamig_stats_migrated(st),
+		(unsigned long long)dsamig_stats_migrate_failed(st), "",
+		secs > 0 ? (double)dsamig_stats_migrated(st) / secs : 0);
+	fputc('\n', f);
+	if (s->module) {
+		fprintf(f, "  %-22s %14llu runs %10llu pages %8llu fallbacks\n", "DSA",
+			(unsigned long long)dsa->runs, (unsigned long long)dsa->pages,
+			(unsigned long long)dsa->fallback_runs);
+		for (p = 0; p < DSAMIG_NR_PHASES; p++) {
+			fmt_ns(t, sizeof(t), (double)dsa->phase_ns[p]);
+			fprintf(f, "    %-20s %14s %10.0f ns/page %7.1f%%\n", phase[p], t,
+				dsa_pages ? (double)dsa->phase_ns[p] / (double)dsa_pages : 0,
+				all ? 100.0 * (double)dsa->phase_ns[p] / (double)all : 0);
+		}
+		fmt_ns(t, sizeof(t), (double)st->cpu_copy_ns);
+		fprintf(f, "  %-22s %14llu pages %9s copying %.0f ns/page\n", "CPU",
+			(unsigned long long)st->cpu_pages, t,
+			st->cpu_pages ? (double)st->cpu_copy_ns / (double)st->cpu_pages : 0);
+	} else {
+		fprintf(f, "  dsamig.ko is not loaded: no DSA/CPU copy split\n");
+	}
+	fprintf(f, "  %-22s %14llu runs %10llu migrated %7llu failed %llu kcompactd wakes\n",
+		"compaction", (unsigned long long)st->compact_runs,
+		(unsigned long long)st->compact_migrated, (unsigned long long)st->compact_failed,
+		(unsigned long long)st->kcompactd_wakes);
+	fprintf(f, "  %-22s %14llu regions %7llu bytes applied\n", "DAMON",
+		(unsigned long long)st->damos_applies, (unsigned long long)st->damos_bytes);
+	hist_line(f, "migrate_pages() pages", &st->migrate_pages_hist, false);
+	hist_line(f, "migrate_pages() time", &st->migrate_ns_hist, true);
+	hist_line(f, "run pages", &st->run_pages_hist, false);
+	hist_line(f, "run time", &st->run_ns_hist, true);
+	fprintf(f, "  %-22s %14llu (of %llu events)\n", "lost events",
+		(unsigned long long)st->lost_events, (unsigned long long)st->events);
+}
+
+static pid_t spawn(char *argv[], int *err_pipe)
+{
+	int pfd[2];
+	pid_t pid;
+
+	if (pipe2(pfd, O_CLOEXEC))
+		return -1;
+	pid = fork();
+	if (pid < 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		int e;
+
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		close(pfd[0]);
+		execvp(argv[0], argv);
+		e = errno;
+		if (write(pfd[1], &e, sizeof(e)) < 0)
+			_exit(EXIT_NOT_FOUND);
+		_exit(EXIT_NOT_FOUND);
+	}
+	close(pfd[1]);
+	*err_pipe = pfd[0];
+	return pid;
+}
+
+static int report(struct top_session *s, const struct stat_args *a, char *argv[], int status,
+		  double secs)
+{
+	FILE *f = stderr;
+	int ret = 0;
+
+	if (a->output) {
+		f = fopen(a->output, "w");
+		if (!f) {
+			fprintf(stderr, "%s: cannot write '%s': %s; check the path\n", argv[0],
+				a->output, strerror(errno));
+			return DSAMIG_EXIT_FAILURE;
+		}
+	}
+	if (a->json) {
+		struct json_object *j = dsamig_stats_json(&s->total, s->dec, secs, s->module);
+
+		if (!j)
+			return DSAMIG_EXIT_FAILURE;
+		json_object_object_add(j, "command", json_object_new_string(argv[a->cmd]));
+		json_object_object_add(j, "exit_status", json_object_new_int(
+			WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)));
+		fprintf(f, "%s\n", json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN));
+		json_object_put(j);
+	} else {
+		fprintf(f, "\n Migration statistics for '%s' (%.2f s):\n\n", argv[a->cmd], secs);
+		top_print_summary(f, s, &s->total, secs);
+		fputc('\n', f);
+	}
+	if (a->output && fclose(f)) {
+		fprintf(stderr, "%s: cannot write '%s': %s\n", argv[0], a->output, strerror(errno));
+		ret = DSAMIG_EXIT_FAILURE;
+	}
+	return ret;
+}
+
+int cmd_stat(int argc, char *argv[])
+{
+	struct stat_args a = { 0 };
+	struct top_session s;
+	struct sigaction ign = { .sa_handler = SIG_IGN };
+	int ret, status, err_pipe, exec_err = 0, pidfd;
+	uint64_t t0, t1;
+	pid_t pid;
+
+	ret = cli_parse_args(&stat_argp, argc, argv, ARGP_IN_ORDER, &a);
+	if (ret)
+		return ret;
+	ret = top_need_root(argv[0]);
+	if (ret)
+		return ret;
+	ret = top_session_open(&s, argv[0]);
+	if (ret)
+		return ret;
+	top_signals(&s, NULL);
+	/* Like perf stat: Ctrl-C goes to COMMAND; dsamig prints what it saw. */
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGINT, &ign, NULL);
+	sigaction(SIGQUIT, &ign, NULL);
+
+	t0 = top_now_ns();
+	pid = spawn(&argv[a.cmd], &err_pipe);
+	if (pid < 0) {
+		fprintf(stderr, "%s: cannot start '%s': %s\n", argv[0], argv[a.cmd], strerror(errno));
+		top_session_close(&s);
+		return DSAMIG_EXIT_FAILURE;
+	}
+	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	for (;;) {
+		/* Drain every 200 ms while COMMAND runs, so that the buffers never fill. */
+		if (pidfd >= 0)
+			top_wait(&s, top_now_ns() + 200000000ULL, pidfd);
+		else
+			top_wait(&s, top_now_ns() + 200000000ULL, -1);
+		ret = waitpid(pid, &status, WNOHANG);
+		if (ret == pid || (ret < 0 && errno != EINTR))
+			break;
+		if (top_stop == SIGTERM || top_stop == SIGHUP)
+			kill(pid, (int)top_stop);
+		top_stop = 0;
+	}
+	t1 = top_now_ns();
+	if (pidfd >= 0)
+		close(pidfd);
+	if (read(err_pipe, &exec_err, sizeof(exec_err)) != sizeof(exec_err))
+		exec_err = 0;
+	close(err_pipe);
+	top_interval(&s);
+	ret = exec_err ? 0 : report(&s, &a, argv, status, (double)(t1 - t0) / 1e9);
+	top_session_close(&s);
+	if (exec_err) {
+		fprintf(stderr, "%s: cannot run '%s': %s\n", argv[0], argv[a.cmd], strerror(exec_err));
+		return EXIT_NOT_FOUND;
+	}
+	if (ret)
+		return ret;
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return 128 + WTERMSIG(status);
+}

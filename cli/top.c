@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dsamig top: live migration statistics from the tracepoints, as a screen
+ * (top_tui.c) or, with --batch, one line, JSON object or CSV row per
+ * interval for scripts.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dsamig.h"
+#include "parse.h"
+#include "stats_json.h"
+#include "top.h"
+
+#define NS_PER_S	1000000000ULL
+#define MIN_DELAY_NS	(100 * 1000000ULL)
+
+enum top_format { FMT_TEXT, FMT_JSON, FMT_CSV };
+
+enum { OPT_CSV = 0x100, OPT_DURATION };
+
+struct top_args {
+	uint64_t delay_ns;
+	uint64_t duration_ns;		/* 0: until stopped */
+	unsigned long iterations;	/* 0: until stopped */
+	bool batch;
+	enum top_format format;
+};
+
+static const struct argp_option options[] = {
+	{ "delay", 'd', "SECONDS", 0, "Interval between refreshes (default 1; also 500ms, 2s)", 0 },
+	{ "batch", 'b', NULL, 0, "Print one line per interval instead of the screen", 0 },
+	{ "json", 'j', NULL, 0, "Batch: one JSON object per interval", 0 },
+	{ "csv", OPT_CSV, NULL, 0, "Batch: CSV, a header line then one row per interval", 0 },
+	{ "iterations", 'n', "N", 0, "Stop after N intervals", 0 },
+	{ "duration", OPT_DURATION, "TIME", 0, "Stop after TIME (30s, 5m...)", 0 },
+	{ 0 },
+};
+
+static error_t parser(int key, char *arg, struct argp_state *state)
+{
+	struct top_args *a = state->input;
+	uint64_t v;
+
+	switch (key) {
+	case 'd':
+		if (dsamig_parse_duration(arg, &v) || v < MIN_DELAY_NS)
+			return cli_usage_error(state, "bad delay '%s' (at least 0.1 s)", arg);
+		a->delay_ns = v;
+		return 0;
+	case 'b':
+		a->batch = true;
+		return 0;
+	case 'j':
+	case OPT_CSV:
+		if (a->format != FMT_TEXT)
+			return cli_usage_error(state, "--json and --csv exclude each other");
+		a->format = key == 'j' ? FMT_JSON : FMT_CSV;
+		a->batch = true;
+		return 0;
+	case 'n':
+		if (dsamig_parse_uint(arg, 1, UINT32_MAX, &v))
+			return cli_usage_error(state, "bad iteration count '%s'", arg);
+		a->iterations = (unsigned long)v;
+		return 0;
+	case OPT_DURATION:
+		if (dsamig_parse_duration(arg, &v) || !v)
+			return cli_usage_error(state, "bad duration '%s'", arg);
+		a->duration_ns = v;
+		return 0;
+	case ARGP_KEY_ARG:
+		return cli_usage_error(state, "unexpected argument '%s'", arg);
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static const struct argp top_argp = {
+	.options = options,
+	.parser = parser,
+	.doc = "Show live where page migration time goes: migrations per reason, "
+	       "pages through DSA and the CPU, setup against transfer time, run sizes "
+	       "and latencies, compaction and DAMON activity. Keys: q quit, p pause, "
+	       "r reset totals, t totals/rates, ? help.",
+};
+
+static double per_s(uint64_t v, double secs)
+{
+	return secs > 0 ? (double)v / secs : 0;
+}
+
+static void print_text_header(void)
+{
+	printf("%-8s %9s %8s %9s %9s %11s %11s %7s %6s\n", "TIME", "MIGR/s", "FAIL/s",
+	       "DSA pg/s", "CPU pg/s", "SETUP ns/pg", "XFER ns/pg", "COMPACT", "LOST");
+}
+
+static void print_text(const struct top_session *s)
+{
+	const struct dsamig_stats *d = &s->delta;
+	const struct dsamig_offload *dsa = &d->offload[DSAMIG_BACKEND_DSA];
+	uint64_t pages = dsa->pages + dsa->fallback_pages;
+	char clock[16], setup[16], xfer[16];
+	time_t now = time(NULL);
+
+	strftime(clock, sizeof(clock), "%H:%M:%S", localtime(&now));
+	if (pages) {
+		snprintf(setup, sizeof(setup), "%.0f", (double)dsamig_offload_setup_ns(dsa) / pages);
+		snprintf(xfer, sizeof(xfer), "%.0f",
+			 (double)dsa->phase_ns[DSAMIG_PHASE_WAIT] / pages);
+	} else {
+		snprintf(setup, sizeof(setup), "-");
+		snprintf(xfer, sizeof(xfer), "-");
+	}
+	printf("%-8s %9.1f %8.1f %9.1f %9.1f %11s %11s %7llu %6llu\n", clock,
+	       per_s(dsamig_stats_migrated(d), s->delta_s),
+	       per_s(dsamig_stats_migrate_failed(d), s->delta_s),
+	       per_s(dsa->pages, s->delta_s), per_s(d->cpu_pages, s->delta_s), setup, xfer,
+	       (unsigned long long)d->compact_migrated, (unsigned long long)d->lost_events);
+}
+
+/* CSV columns: fixed at start from the reasons the kernel names. */
+static void print_csv(const struct top_session *s, bool header)
+{
+	const struct dsamig_stats *d = &s->delta;
+	const struct dsamig_offload *o = &d->offload[DSAMIG_BACKEND_DSA];
+	unsigned int r, nr = dsamig_decoder_nr_reasons(s->dec);
+	char buf[32];
+
+	if (header) {
+		printf("time,interval_s,events,lost_events");
+		for (r = 0; r < nr; r++) {
+			const char *name = dsamig_reason_name(s->dec, r, buf, sizeof(buf));
+
+			printf(",%s_succeeded,%s_failed", name, name);
+		}
+		printf(",succeeded,failed,dsa_runs,dsa_pages,dsa_fallback_runs,dsa_sg_ns,"
+		       "dsa_map_ns,dsa_submit_ns,dsa_wait_ns,dsa_unmap_ns,cpu_pages,cpu_copy_ns,"
+		       "compaction_runs,compaction_migrated,compaction_failed,kcompactd_wakes,"
+		       "damon_bytes_applied\n");
+	}
+	printf("%lld,%.3f,%llu,%llu", (long long)time(NULL), s->delta_s,
+	       (unsigned long long)d->events, (unsigned long long)d->lost_events);
+	for (r = 0; r < nr; r++)
+		printf(",%llu,%llu", (unsigned long long)d->migrate[r].succeeded,
+		       (unsigned long long)d->migrate[r].failed);
+	printf(",%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu\n",
+	       (unsigned long long)dsamig_stats_migrated(d),
+	       (unsigned long long)dsamig_stats_migrate_failed(d),
+	       (unsigned long long)o->runs, (unsigned long long)o->pages,
+	       (unsigned long long)o->fallback_runs,
+	       (unsigned long long)o->phase_ns[DSAMIG_PHASE_SG],
+	       (unsigned long long)o->phase_ns[DSAMIG_PHASE_MAP],
+	       (unsigned long long)o->phase_ns[DSAMIG_PHASE_SUBMIT],
+	       (unsigned long long)o->phase_ns[DSAMIG_PHASE_WAIT],
+	       (unsigned long long)o->phase_ns[DSAMIG_PHASE_UNMAP],
+	       (unsigned long long)d->cpu_pages, (unsigned long long)d->cpu_copy_ns,
+	       (unsigned long long)d->compact_runs, (unsigned long long)d->compact_migrated,
+	       (unsigned long long)d->compact_failed, (unsigned long long)d->kcompactd_wakes,
+	       (unsigned long long)d->damos_bytes);
+}
+
+static int print_json(const struct top_session *s)
+{
+	struct json_object *j = dsamig_stats_json(&s->delta, s->dec, s->delta_s, s->module);
+
+	if (!j)
+		return -ENOMEM;
+	json_object_object_add(j, "time", json_object_new_int64((int64_t)time(NULL)));
+	puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN));
+	json_object_put(j);
+	return 0;
+}
+
+static int run_batch(struct top_session *s, const struct top_args *a)
+{
+	uint64_t next = s->start_ns;
+	unsigned long n = 0;
+
+	if (a->format == FMT_TEXT) {
+		if (!s->module)
+			printf("# dsamig.ko is not loaded: stock tracepoints only\n");
+		print_text_header();
+	}
+	while (!top_stop) {
+		next += a->delay_ns;
+		if (a->duration_ns && next > s->start_ns + a->duration_ns)
+			next = s->start_ns + a->duration_ns;
+		top_wait(s, next, -1);
+		if (top_stop)
+			break;
+		top_interval(s);
+		switch (a->format) {
+		case FMT_TEXT:
+			print_text(s);
+			break;
+		case FMT_CSV:
+			print_csv(s, n == 0);
+			break;
+		case FMT_JSON:
+			if (print_json(s))
+				return DSAMIG_EXIT_FAILURE;
+			break;
+		}
+		if (fflush(stdout) == EOF)
+			return DSAMIG_EXIT_FAILURE;
+		n++;
+		if ((a->iterations && n >= a->iterations) ||
+		    (a->duration_ns && next >= s->start_ns + a->duration_ns))
+			break;
+	}
+	return DSAMIG_EXIT_OK;
+}
+
+int cmd_top(int argc, char *argv[])
+{
+	struct top_args a = { .delay_ns = NS_PER_S };
+	struct top_session s;
+	int ret;
+
+	ret = cli_parse_args(&top_argp, argc, argv, 0, &a);
+	if (ret)
+		return ret;
+	if (!a.batch && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
+		fprintf(stderr, "%s: the screen needs a terminal; use --batch for a pipe\n", argv[0]);
+		return DSAMIG_EXIT_FAILURE;
+	}
+	ret = top_need_root(argv[0]);
+	if (ret)
+		return ret;
+	ret = top_session_open(&s, argv[0]);
+	if (ret)
+		return ret;
+	if (a.batch) {
+		top_signals(&s, NULL);
+		ret = run_batch(&s, &a);
+	} else {
+		ret = top_tui_run(&s, a.delay_ns, a.duration_ns, a.iterations);
+	}
+	top_session_close(&s);
+	return ret;
+}
