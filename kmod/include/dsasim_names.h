@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * dsasim: names shared by the simulated DSA device (kmod/dsasim) and the
+ * programs that drive or observe it. One source of truth: the module creates
+ * exactly these files, tools and tests read exactly these.
+ */
+#ifndef DSASIM_NAMES_H
+#define DSASIM_NAMES_H
+
+/* debugfs: /sys/kernel/debug/<DSASIM_DEBUGFS_DIR>/dsaN/<counter> */
+#define DSASIM_DEBUGFS_DIR		"dsasim"
+
+/* Per-device counters, one debugfs file each (decimal, newline). */
+#define DSASIM_STAT_DESCS		"descriptors"	/* submitted descriptors */
+#define DSASIM_STAT_COMPLETED		"completed"	/* retired with a result */
+#define DSASIM_STAT_BYTES		"bytes"		/* bytes really copied */
+#define DSASIM_STAT_FAILED		"injected_failures"
+#define DSASIM_STAT_STALLED		"injected_stalls"
+#define DSASIM_STAT_ALLOC_FAILED	"injected_alloc_failures"
+#define DSASIM_STAT_LEAKED		"leaked"	/* no DMA_PREP_INTERRUPT */
+#define DSASIM_STAT_ABORTED		"aborted"	/* aborted by terminate or release */
+#define DSASIM_STAT_REJECTED		"rejected"	/* prep refused: size, state */
+#define DSASIM_STAT_BUSY_NS		"busy_ns"	/* modelled engine time */
+
+#endif /* DSASIM_NAMES_H */

@@ -1,0 +1,70 @@
+# Helpers for the dsasim guest suites: load the simulated device, drive it
+# through sysfs, run the unmodified accel-config against it.
+
+TOP=$(cd "$BATS_TEST_DIRNAME/../../.." && pwd)
+DSASIM_KO=$TOP/kmod/dsasim/dsasim.ko
+CLIENT_KO=$TOP/tests/vm/dmaclient/dsasim_client.ko
+DSA=/sys/bus/dsa/devices
+DRV=/sys/bus/dsa/drivers
+PARAMS=/sys/module/dsasim/parameters
+STATS=/sys/kernel/debug/dsasim/dsa0
+CLIENT=/sys/module/dsasim_client/parameters
+
+dsasim_load() {
+	insmod "$DSASIM_KO" "$@"
+}
+
+# Unbind everything and unload: each test starts from a fresh device.
+dsasim_unload() {
+	local d
+	[[ -d /sys/module/dsasim_client ]] && rmmod dsasim_client
+	[[ -d /sys/module/dsasim ]] || return 0
+	for d in "$DSA"/wq*; do
+		[[ -e $d/driver ]] && echo "${d##*/}" > "$d/driver/unbind"
+	done
+	for d in "$DSA"/dsa[0-9]*; do
+		[[ -e $d/driver ]] && echo "${d##*/}" > "$d/driver/unbind"
+	done
+	rmmod dsasim
+}
+
+# accelcfg ARGS...: the unmodified accel-config. It refuses to run without
+# /sys/module/idxd; give it one in a private mount namespace only.
+accelcfg() {
+	unshare --mount --propagation private bash -c '
+		mount -t tmpfs -o mode=0755 dsasim-test /sys/module &&
+		mkdir /sys/module/idxd && exec accel-config "$@"' accelcfg "$@"
+}
+
+# sysw FILE VALUE: one write(2) of VALUE, as echo does; prints strerror on failure.
+sysw() {
+	bash -c 'echo "$2" > "$1"' sysw "$1" "$2" 2>&1 | sed 's/.*: //'
+	return "${PIPESTATUS[0]}"
+}
+
+# A kernel WQ for dmaengine, configured through sysfs as the documentation says.
+dsasim_kernel_wq() {
+	local wq=${1:-wq0.0} size=${2:-16} group=${3:-0}
+	echo "$group" > "$DSA/engine0.0/group_id"
+	echo "$group" > "$DSA/$wq/group_id"
+	echo dedicated > "$DSA/$wq/mode"
+	echo "$size" > "$DSA/$wq/size"
+	echo 10 > "$DSA/$wq/priority"
+	echo kernel > "$DSA/$wq/type"
+	echo dmaengine > "$DSA/$wq/name"
+	echo dmaengine > "$DSA/$wq/driver_name"
+}
+
+dsasim_enable() {
+	local wq=${1:-wq0.0}
+	echo dsa0 > "$DRV/idxd/bind"
+	echo "$wq" > "$DRV/dmaengine/bind"
+}
+
+cmd_status() {
+	cat "$DSA/dsa0/cmd_status"
+}
+
+stat_of() {
+	cat "$STATS/$1"
+}
