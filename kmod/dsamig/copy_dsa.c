@@ -338,11 +338,11 @@ int dsamig_dsa_copy_run(struct dsamig_run *run)
 	run->submit_ns = dsamig_elapsed(t0);
 
 	t0 = ktime_get_ns();
+	/* A timeout names the run even when it also ran out of descriptors:
+	 * descriptors that never complete are what exhausts the pool. */
 	if (wait_run(&w, use, run->nr_channels)) {
-		if (!err) {
-			err = -ETIMEDOUT;
-			run->cause = DSAMIG_CAUSE_TIMEOUT;
-		}
+		err = -ETIMEDOUT;
+		run->cause = DSAMIG_CAUSE_TIMEOUT;
 	}
 	run->wait_ns = dsamig_elapsed(t0);
 	if (!err && atomic_read(&w.errors)) {

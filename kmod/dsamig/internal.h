@@ -58,6 +58,7 @@ struct dsamig_cpu_acc {
 struct dsamig_task {
 	struct task_struct *task;
 	int reason;			/* of the current migrate_pages_batch() */
+	bool in_run;			/* a run is copying: nested hooks keep out */
 	unsigned int nr;		/* entries added since the table was cleared */
 	unsigned int live;		/* of those, not consumed yet */
 	unsigned int hint;		/* where the next lookup starts */

@@ -45,11 +45,12 @@ static void count_run(struct dsamig_run *run, unsigned int pages)
 }
 
 /* Copy the run through the current backend; 0 when every pair was copied. */
-static int copy_run(struct dsamig_run *run)
+static int copy_run(struct dsamig_task *t, struct dsamig_run *run)
 {
 	unsigned int i, copied = 0;
 	int result, err;
 
+	t->in_run = true;
 	switch (run->backend) {
 	case DSAMIG_BACKEND_DSA:
 		err = dsamig_dsa_copy_run(run);
@@ -61,6 +62,7 @@ static int copy_run(struct dsamig_run *run)
 		err = dsamig_cpu_copy_run(run);
 		break;
 	}
+	t->in_run = false;
 	for (i = 0; i < run->nr_folios; i++)
 		if (run->ok[i])
 			copied += folio_nr_pages(run->src[i]);
@@ -164,7 +166,7 @@ void dsamig_move_entry(struct folio *src, struct folio *dst, int reason)
 
 	run.nr_folios = n;
 	run.nr_pages = pages;
-	copy_run(&run);
+	copy_run(t, &run);
 	for (i = 0; i < n; i++) {
 		if (!run.ok[i])
 			continue;
@@ -185,7 +187,7 @@ static bool copy_folio_offloaded(struct dsamig_task *t, struct folio *dst, struc
 	run.ok[0] = false;
 	run.nr_folios = 1;
 	run.nr_pages = folio_nr_pages(src);
-	return !copy_run(&run) && run.ok[0];
+	return !copy_run(t, &run) && run.ok[0];
 }
 
 /**

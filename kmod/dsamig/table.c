@@ -29,7 +29,7 @@ void dsamig_table_exit(void)
 	slots = NULL;
 }
 
-struct dsamig_task *dsamig_task_find(void)
+static struct dsamig_task *task_slot(void)
 {
 	int i;
 
@@ -39,18 +39,31 @@ struct dsamig_task *dsamig_task_find(void)
 	return NULL;
 }
 
+/*
+ * The current task's slot. While one of its runs copies, a migration nested
+ * inside it (say, an allocation that compacts) sees none and stays on the
+ * CPU, so that it cannot disturb the run's table and scratch space.
+ */
+struct dsamig_task *dsamig_task_find(void)
+{
+	struct dsamig_task *t = task_slot();
+
+	return t && !t->in_run ? t : NULL;
+}
+
 /* The current task's slot, claimed if it has none. May run in atomic context. */
 struct dsamig_task *dsamig_task_claim(void)
 {
-	struct dsamig_task *t = dsamig_task_find();
+	struct dsamig_task *t = task_slot();
 	int i;
 
 	if (t)
-		return t;
+		return t->in_run ? NULL : t;
 	for (i = 0; i < DSAMIG_NR_SLOTS; i++) {
 		if (!READ_ONCE(slots[i].task) &&
 		    !cmpxchg(&slots[i].task, NULL, current)) {
 			dsamig_table_clear(&slots[i]);
+			slots[i].in_run = false;
 			slots[i].cpu = (struct dsamig_cpu_acc){ 0 };
 			return &slots[i];
 		}
