@@ -35,8 +35,22 @@ int cli_parse_args(const struct argp *argp, int argc, char *argv[],
 int cli_usage_error(const struct argp_state *state, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/*
+ * DSAMIG_EXIT_OK as root; else "<name>: must be run as root to <what>" on
+ * stderr and DSAMIG_EXIT_FAILURE, for verbs that change the system.
+ * (In cli/load.c.)
+ */
+int cli_need_root(const char *name, const char *what);
+
 /* The verbs */
+int cmd_compact(int argc, char *argv[]);
+int cmd_get(int argc, char *argv[]);
+int cmd_load(int argc, char *argv[]);
+int cmd_set(int argc, char *argv[]);
+int cmd_setup(int argc, char *argv[]);
+int cmd_unload(int argc, char *argv[]);
 int cmd_stat(int argc, char *argv[]);
+int cmd_status(int argc, char *argv[]);
 int cmd_top(int argc, char *argv[]);
 
 #endif /* DSAMIG_CLI_H */

@@ -26,6 +26,13 @@ static const struct dsamig_cmd {
 	{ "help", cmd_help, "Show the help of dsamig or of one command" },
 	{ "top", cmd_top, "Show live where page migration time goes" },
 	{ "stat", cmd_stat, "Run a command and print the migrations it caused" },
+	{ "setup", cmd_setup, "Give the kernel a DSA work queue (dmaengine)" },
+	{ "load", cmd_load, "Load dsamig.ko: migrations copy through DSA" },
+	{ "unload", cmd_unload, "Remove dsamig.ko" },
+	{ "set", cmd_set, "Set knobs of dsamig.ko (KEY=VALUE...)" },
+	{ "get", cmd_get, "Print knobs of dsamig.ko" },
+	{ "status", cmd_status, "Show DSA devices, dsamig.ko and what is missing" },
+	{ "compact", cmd_compact, "Compact nodes now and report what it migrated" },
 };
 
 static const struct dsamig_cmd *find_cmd(const char *name)

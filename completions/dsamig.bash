@@ -3,7 +3,7 @@
 
 # The verbs, as 'dsamig --help' lists them. A new verb goes here, and its
 # options and arguments in a function _dsamig_cmd_<verb> below.
-_dsamig_verbs=(help stat top)
+_dsamig_verbs=(compact get help load set setup stat status top unload)
 
 _dsamig_global_opts=(--help --usage --version -V)
 
@@ -11,6 +11,27 @@ _dsamig_global_opts=(--help --usage --version -V)
 _dsamig_reply()
 {
 	mapfile -t COMPREPLY < <(compgen -W "$*" -- "${COMP_WORDS[COMP_CWORD]}")
+}
+
+# _dsamig_nodes: the NUMA nodes that have memory, one a word.
+_dsamig_nodes()
+{
+	local n
+	for n in /sys/devices/system/node/node[0-9]*; do
+		[[ -e $n ]] && printf '%s ' "${n##*node}"
+	done
+}
+
+# compact [--node NODES|--all] [--json] [--quiet]: nodes from /sys.
+_dsamig_cmd_compact()
+{
+	case ${COMP_WORDS[COMP_CWORD - 1]} in
+	-N | --node)
+		_dsamig_reply "$(_dsamig_nodes)"
+		return ;;
+	esac
+	[[ ${COMP_WORDS[COMP_CWORD]} == -* ]] &&
+		_dsamig_reply -N --node -a --all -j --json -q --quiet --help --usage
 }
 
 # help [COMMAND]. $1: the index of the verb in COMP_WORDS.
@@ -61,6 +82,100 @@ _dsamig_cmd_stat()
 		return ;;
 	esac
 	_dsamig_reply -j --json -o --output -- --help --usage
+}
+
+# The knobs of dsamig.ko (DSAMIG_KNOBS in kmod/include/dsamig.h) and their values.
+_dsamig_knobs=(backend threshold max_batch reasons channels dma_match wait timeout_ms mt_threads)
+_dsamig_backends=(off dsa mt cpu)
+_dsamig_reasons=(all none compaction memory_failure memory_hotplug syscall_or_cpuset
+	mempolicy_mbind numa_misplaced contig_range longterm_pin demotion damon)
+
+# load [OPTION...]
+_dsamig_cmd_load()
+{
+	local cur=${COMP_WORDS[COMP_CWORD]}
+
+	case ${COMP_WORDS[COMP_CWORD - 1]} in
+	-b | --backend)
+		_dsamig_reply "${_dsamig_backends[@]}"
+		return ;;
+	-r | --reasons)
+		_dsamig_reply "${_dsamig_reasons[@]}"
+		return ;;
+	-m | --module)
+		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+		return ;;
+	-t | --threshold | -c | --channels)
+		return ;;
+	esac
+	_dsamig_reply -b --backend -t --threshold -r --reasons -c --channels -m --module \
+		--help --usage
+}
+
+# setup [OPTION...] [DEVICE...]: options, then the DSA devices there are.
+_dsamig_cmd_setup()
+{
+	local d devs=()
+
+	case ${COMP_WORDS[COMP_CWORD - 1]} in
+	-s | --wq-size | -e | --engines | -p | --priority)
+		return ;;
+	esac
+	if [[ ${COMP_WORDS[COMP_CWORD]} == -* ]]; then
+		_dsamig_reply -s --wq-size -e --engines -p --priority -n --dry-run -f --force \
+			-r --reset -j --json --help --usage
+		return
+	fi
+	for d in /sys/bus/dsa/devices/dsa*; do
+		[[ -e $d ]] && devs+=("${d##*/}")
+	done
+	_dsamig_reply "${devs[@]}"
+}
+
+# status [--json]
+_dsamig_cmd_status()
+{
+	_dsamig_reply -j --json --help --usage
+}
+
+# unload
+_dsamig_cmd_unload()
+{
+	_dsamig_reply --help --usage
+}
+
+# set KEY=VALUE...: knob names, then the values of enumerated knobs.
+_dsamig_cmd_set()
+{
+	local cur=${COMP_WORDS[COMP_CWORD]} k
+
+	if [[ $cur == -* ]]; then
+		_dsamig_reply --help --usage
+		return
+	fi
+	# bash splits KEY=VALUE at '=' (COMP_WORDBREAKS): the word before is '='.
+	if [[ ${COMP_WORDS[COMP_CWORD - 1]} == = ]]; then
+		k=${COMP_WORDS[COMP_CWORD - 2]}
+		case $k in
+		backend) _dsamig_reply "${_dsamig_backends[@]}" ;;
+		wait) _dsamig_reply poll irq ;;
+		reasons) _dsamig_reply "${_dsamig_reasons[@]}" ;;
+		dma_match) _dsamig_reply dsa any ;;
+		esac
+		return
+	fi
+	mapfile -t COMPREPLY < <(compgen -S = -W "${_dsamig_knobs[*]}" -- "$cur")
+	compopt -o nospace 2>/dev/null
+}
+
+# get [KEY...]
+_dsamig_cmd_get()
+{
+	if [[ ${COMP_WORDS[COMP_CWORD]} == -* ]]; then
+		_dsamig_reply --help --usage
+		return
+	fi
+	_dsamig_reply "${_dsamig_knobs[@]}"
 }
 
 _dsamig()

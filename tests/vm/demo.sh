@@ -22,6 +22,22 @@ done
 step "dsamig --help"
 "$dsamig" --help
 
+# The admin verbs: a kernel WQ on the simulated DSA device, dsamig.ko on it.
+dsasim=$top/kmod/dsasim/dsasim.ko
+if [[ -f $dsasim && -f $top/kmod/dsamig/dsamig.ko ]]; then
+	insmod "$dsasim"
+	step "dsamig setup --dry-run   (dsasim.ko loaded: one simulated DSA device)"
+	"$dsamig" setup --dry-run
+	step "dsamig setup"
+	"$dsamig" setup
+	step "dsamig load"
+	"$dsamig" load
+	step "dsamig set threshold=32 wait=poll"
+	"$dsamig" set threshold=32 wait=poll
+	step "dsamig status"
+	"$dsamig" status
+fi
+
 # Last: a snapshot of migrations as dsamig top sees them, while migstress
 # moves pages between the nodes (with dsamig.ko when the demo loaded it).
 migstress=$top/build/tests/vm/tools/migstress
@@ -36,4 +52,16 @@ if [[ -x $migstress ]]; then
 	wait "$top_pid"
 	step "dsamig stat -- migstress --pages 2048 --rounds 2"
 	"$dsamig" stat -- "$migstress" --pages 2048 --rounds 2 --writers 1
+fi
+
+# Compaction on demand: fragment node 0 with memhold, then compact it.
+memhold=$top/build/tests/vm/tools/memhold
+if [[ -x $memhold ]]; then
+	step "dsamig compact --node 0   (memhold holds 256 MiB of node 0, every other page freed)"
+	"$memhold" --mb 256 --node 0 --fragment > /tmp/memhold.demo &
+	memhold_pid=$!
+	until grep -q ready /tmp/memhold.demo 2>/dev/null; do sleep 0.2; done
+	"$dsamig" compact --node 0
+	kill -TERM "$memhold_pid"
+	wait "$memhold_pid" || true
 fi

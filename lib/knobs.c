@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The knob table, expanded from DSAMIG_KNOBS so that names, kinds, ranges
+ * and defaults are never retyped, and the validators matching
+ * kmod/dsamig/knobs.c.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <string.h>
+
+#include "dsamig.h"
+#include "knobs.h"
+#include "parse.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define KNOB_NAME(e, s) s,
+
+static const char *const backend_names[] = { DSAMIG_BACKENDS(KNOB_NAME) };
+static const char *const wait_names[] = { DSAMIG_WAITS(KNOB_NAME) };
+static const char *const reasons_names[] = { DSAMIG_REASONS(KNOB_NAME) };
+
+/* ENUM and LIST knobs take the names of the list named after them. */
+#define KNOB_NAMES_UINT(n)	NULL
+#define KNOB_NAMES_STRING(n)	NULL
+#define KNOB_NAMES_ENUM(n)	n##_names
+#define KNOB_NAMES_LIST(n)	n##_names
+#define KNOB_NR_UINT(n)		0
+#define KNOB_NR_STRING(n)	0
+#define KNOB_NR_ENUM(n)		ARRAY_SIZE(n##_names)
+#define KNOB_NR_LIST(n)		ARRAY_SIZE(n##_names)
+
+#define KNOB_ENTRY(n, k, lo, hi, dflt, hlp) {				\
+	.name = #n, .kind = DSAMIG_KNOB_##k, .min = lo, .max = hi,	\
+	.def = dflt, .help = hlp,					\
+	.names = KNOB_NAMES_##k(n), .nr_names = KNOB_NR_##k(n) },
+
+const struct dsamig_knob dsamig_knob_table[] = { DSAMIG_KNOBS(KNOB_ENTRY) };
+const size_t dsamig_nr_knobs = ARRAY_SIZE(dsamig_knob_table);
+
+_Static_assert(ARRAY_SIZE(reasons_names) == DSAMIG_NR_REASONS, "reason names");
+
+const struct dsamig_knob *dsamig_knob_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < dsamig_nr_knobs; i++)
+		if (!strcmp(dsamig_knob_table[i].name, name))
+			return &dsamig_knob_table[i];
+	return NULL;
+}
+
+static int find_name(const struct dsamig_knob *k, const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < k->nr_names; i++)
+		if (strlen(k->names[i]) == len && !strncmp(k->names[i], s, len))
+			return 0;
+	return -EINVAL;
+}
+
+/* Comma-separated non-empty items, each checked by @item. */
+static int check_list(const struct dsamig_knob *k, const char *v,
+		      int (*item)(const struct dsamig_knob *k, const char *s, size_t len))
+{
+	const char *p = v, *c;
+
+	if (!*v)
+		return -EINVAL;
+	for (;;) {
+		c = strchr(p, ',');
+		if ((c ? (size_t)(c - p) : strlen(p)) == 0)
+			return -EINVAL;
+		if (item(k, p, c ? (size_t)(c - p) : strlen(p)))
+			return -EINVAL;
+		if (!c)
+			return 0;
+		p = c + 1;
+	}
+}
+
+static int channel_name(const struct dsamig_knob *k, const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '.' && s[i] != '_' && s[i] != '-')
+			return -EINVAL;
+	return 0;
+}
+
+int dsamig_knob_validate(const struct dsamig_knob *k, const char *v)
+{
+	uint64_t n;
+	int err;
+
+	switch (k->kind) {
+	case DSAMIG_KNOB_UINT:
+		err = dsamig_parse_uint(v, 0, UINT64_MAX, &n);
+		if (err)
+			return err;
+		return n < k->min || n > k->max ? -ERANGE : 0;
+	case DSAMIG_KNOB_ENUM:
+		return find_name(k, v, strlen(v));
+	case DSAMIG_KNOB_LIST:
+		if (!strcmp(v, "all") || !strcmp(v, "none"))
+			return 0;
+		/* The module parses the list in a 256-byte buffer. */
+		if (strlen(v) >= 256)
+			return -EINVAL;
+		return check_list(k, v, find_name);
+	case DSAMIG_KNOB_STRING:
+		/* The module keeps dma_match in 128 bytes. */
+		if (strlen(v) >= 128)
+			return -EINVAL;
+		return check_list(k, v, channel_name);
+	}
+	return -EINVAL;
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The run-time knobs of dsamig.ko as a table built from DSAMIG_KNOBS
+ * (kmod/include/dsamig.h), and the checks a value must pass before it is
+ * written: the same ones the module makes, so that a bad value is refused
+ * before anything changes.
+ */
+#ifndef DSAMIG_KNOBS_H
+#define DSAMIG_KNOBS_H
+
+#include <stddef.h>
+
+enum dsamig_knob_kind {
+	DSAMIG_KNOB_UINT,	/* a whole number in [min, max] */
+	DSAMIG_KNOB_ENUM,	/* one of names[] */
+	DSAMIG_KNOB_LIST,	/* comma-separated names[], or all, or none */
+	DSAMIG_KNOB_STRING,	/* dma_match: dsa, any, or channel names */
+};
+
+struct dsamig_knob {
+	const char *name;
+	enum dsamig_knob_kind kind;
+	unsigned long min, max;
+	const char *def;
+	const char *help;
+	const char *const *names;	/* ENUM and LIST */
+	size_t nr_names;
+};
+
+extern const struct dsamig_knob dsamig_knob_table[];
+extern const size_t dsamig_nr_knobs;
+
+/* The knob called @name, or NULL. */
+const struct dsamig_knob *dsamig_knob_find(const char *name);
+
+/*
+ * 0 if the module would accept @value for @k; -EINVAL if it is not a value
+ * of this kind (or not one of the names), -ERANGE if it is a number outside
+ * [min, max].
+ */
+int dsamig_knob_validate(const struct dsamig_knob *k, const char *value);
+
+#endif /* DSAMIG_KNOBS_H */

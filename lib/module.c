@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dsamig.ko through libkmod and sysfs: /sys/module/dsamig for its state,
+ * version and knobs, /sys/kernel/dsamig for its counters.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <libkmod.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dsamig.h"
+#include "module.h"
+#include "parse.h"
+
+#define SYS_MODULE "/sys/module/" DSAMIG_MODULE
+
+/* The first line of @path into @buf, without its newline. */
+static int read_line(const char *path, char *buf, size_t size)
+{
+	ssize_t n;
+	int fd, err;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	err = errno;
+	close(fd);
+	if (n < 0)
+		return -err;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+bool dsamig_module_loaded(void)
+{
+	return access(SYS_MODULE, F_OK) == 0;
+}
+
+int dsamig_module_version(char *buf, size_t size)
+{
+	if (!dsamig_module_loaded())
+		return -ENOENT;
+	return read_line(SYS_MODULE "/version", buf, size);
+}
+
+static int copy_path(char *buf, size_t size, const char *path)
+{
+	if (snprintf(buf, size, "%s", path) >= (int)size)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+/* The installed module by name, as modprobe finds it in modules.dep. */
+static int installed_path(char *buf, size_t size)
+{
+	struct kmod_ctx *ctx = kmod_new(NULL, NULL);
+	struct kmod_list *list = NULL;
+	const char *path;
+	int err = -ENOENT;
+
+	if (!ctx)
+		return -ENOMEM;
+	if (!kmod_module_new_from_lookup(ctx, DSAMIG_MODULE, &list) && list) {
+		path = kmod_module_get_path(kmod_module_get_module(list));
+		if (path && !access(path, R_OK))
+			err = copy_path(buf, size, path);
+		kmod_module_unref_list(list);
+	}
+	kmod_unref(ctx);
+	return err;
+}
+
+int dsamig_module_locate(const char *path, char *buf, size_t size)
+{
+	char exe[PATH_MAX], tree[PATH_MAX + 32];
+	ssize_t n;
+
+	if (path)
+		return access(path, R_OK) ? -errno : copy_path(buf, size, path);
+	if (!installed_path(buf, size))
+		return 0;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n < 0)
+		return -ENOENT;
+	exe[n] = '\0';
+	/* build/dsamig: the build tree's module is ../kmod/dsamig/dsamig.ko */
+	snprintf(tree, sizeof(tree), "%s/../kmod/dsamig/" DSAMIG_MODULE ".ko", dirname(exe));
+	if (access(tree, R_OK))
+		return -ENOENT;
+	if (!realpath(tree, exe))
+		return -errno;
+	return copy_path(buf, size, exe);
+}
+
+int dsamig_module_file_version(const char *file, char *buf, size_t size)
+{
+	struct kmod_ctx *ctx = kmod_new(NULL, NULL);
+	struct kmod_list *info = NULL, *l;
+	struct kmod_module *mod = NULL;
+	int err;
+
+	if (!ctx)
+		return -ENOMEM;
+	err = kmod_module_new_from_path(ctx, file, &mod);
+	if (err)
+		goto out;
+	err = kmod_module_get_info(mod, &info);
+	if (err < 0)
+		goto out;
+	err = -ENODATA;
+	kmod_list_foreach(l, info) {
+		if (!strcmp(kmod_module_info_get_key(l), "version")) {
+			err = copy_path(buf, size, kmod_module_info_get_value(l));
+			break;
+		}
+	}
+	kmod_module_info_free_list(info);
+out:
+	if (mod)
+		kmod_module_unref(mod);
+	kmod_unref(ctx);
+	return err;
+}
+
+int dsamig_module_load(const char *file, const char *params)
+{
+	struct kmod_ctx *ctx;
+	struct kmod_module *mod = NULL;
+	int err;
+
+	if (dsamig_module_loaded())
+		return -EEXIST;
+	ctx = kmod_new(NULL, NULL);
+	if (!ctx)
+		return -ENOMEM;
+	err = kmod_module_new_from_path(ctx, file, &mod);
+	if (!err)
+		err = kmod_module_insert_module(mod, 0, params ? params : "");
+	if (mod)
+		kmod_module_unref(mod);
+	kmod_unref(ctx);
+	return err;
+}
+
+int dsamig_module_unload(void)
+{
+	struct kmod_ctx *ctx;
+	struct kmod_module *mod = NULL;
+	int err;
+
+	if (!dsamig_module_loaded())
+		return -ENOENT;
+	ctx = kmod_new(NULL, NULL);
+	if (!ctx)
+		return -ENOMEM;
+	err = kmod_module_new_from_name(ctx, DSAMIG_MODULE, &mod);
+	if (!err)
+		err = kmod_module_remove_module(mod, 0);
+	if (mod)
+		kmod_module_unref(mod);
+	kmod_unref(ctx);
+	return err;
+}
+
+int dsamig_module_knob_read(const char *name, char *buf, size_t size)
+{
+	char path[256];
+
+	if (!dsamig_module_loaded())
+		return -ENOENT;
+	snprintf(path, sizeof(path), DSAMIG_PARAMS_DIR "/%s", name);
+	return read_line(path, buf, size);
+}
+
+int dsamig_module_knob_write(const char *name, const char *value)
+{
+	char path[256];
+	size_t len = strlen(value);
+	ssize_t n;
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), DSAMIG_PARAMS_DIR "/%s", name);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, value, len);
+	if (n < 0)
+		err = -errno;
+	else if ((size_t)n != len)
+		err = -EIO;
+	close(fd);
+	return err;
+}
+
+int dsamig_counter_read(const char *path, uint64_t *value)
+{
+	char file[256], buf[32];
+	int err;
+
+	snprintf(file, sizeof(file), DSAMIG_COUNTERS_DIR "/%s", path);
+	err = read_line(file, buf, sizeof(buf));
+	if (err)
+		return err;
+	return dsamig_parse_uint(buf, 0, UINT64_MAX, value);
+}

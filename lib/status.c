@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The state of the system as dsamig sees it, gathered into one JSON object
+ * so that the human and the --json output of dsamig status agree.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "dsa.h"
+#include "dsamig.h"
+#include "knobs.h"
+#include "module.h"
+#include "status.h"
+
+#define MAX_DEVS 16
+
+#define STATUS_NAME(e, s) s,
+static const char *const backend_names[] = { DSAMIG_BACKENDS(STATUS_NAME) };
+static const char *const cause_names[] = { DSAMIG_CAUSES(STATUS_NAME) };
+
+static void add_str(struct json_object *o, const char *key, const char *val)
+{
+	json_object_object_add(o, key, json_object_new_string(val));
+}
+
+static void add_int(struct json_object *o, const char *key, int64_t val)
+{
+	json_object_object_add(o, key, json_object_new_int64(val));
+}
+
+static void add_bool(struct json_object *o, const char *key, bool val)
+{
+	json_object_object_add(o, key, json_object_new_boolean(val));
+}
+
+static void problem(struct json_object *list, const char *id, const char *what,
+		    const char *remedy)
+{
+	struct json_object *p = json_object_new_object();
+
+	add_str(p, "id", id);
+	add_str(p, "problem", what);
+	add_str(p, "remedy", remedy);
+	json_object_array_add(list, p);
+}
+
+static struct json_object *wq_json(const struct dsa_wq_desc *w)
+{
+	struct json_object *o = json_object_new_object();
+
+	add_str(o, "name", w->dev);
+	add_int(o, "group", w->group);
+	add_str(o, "type", w->type);
+	add_str(o, "mode", w->shared ? "shared" : "dedicated");
+	add_int(o, "size", w->size);
+	add_int(o, "priority", w->priority);
+	add_str(o, "wq_name", w->name);
+	add_str(o, "driver", w->driver);
+	add_str(o, "state", w->state);
+	add_int(o, "clients", w->clients);
+	if (w->channel[0])
+		add_str(o, "dma_channel", w->channel);
+	else
+		json_object_object_add(o, "dma_channel", NULL);
+	return o;
+}
+
+static struct json_object *device_json(const struct dsa_dev_desc *d, int *channels)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *groups = json_object_new_array();
+	struct json_object *wqs = json_object_new_array();
+	int g, i;
+
+	add_str(o, "name", d->dev);
+	add_str(o, "state", d->state);
+	add_int(o, "clients", d->clients);
+	add_bool(o, "configurable", d->configurable);
+	add_int(o, "max_groups", d->max_groups);
+	add_int(o, "max_engines", d->max_engines);
+	add_int(o, "max_wqs", d->max_wqs);
+	add_int(o, "max_wq_size", d->max_wq_size);
+	for (g = 0; g < d->max_groups && g < DSA_MAX_GROUPS; g++) {
+		struct json_object *grp = json_object_new_object();
+		struct json_object *eng = json_object_new_array();
+		struct json_object *gw = json_object_new_array();
+		char name[32];
+
+		snprintf(name, sizeof(name), "group%d.%d", d->id, g);
+		add_str(grp, "name", name);
+		for (i = 0; i < d->nr_engines; i++)
+			if (d->engine[i].group == g)
+				json_object_array_add(eng, json_object_new_string(d->engine[i].dev));
+		for (i = 0; i < d->nr_wqs; i++)
+			if (d->wq[i].group == g)
+				json_object_array_add(gw, json_object_new_string(d->wq[i].dev));
+		json_object_object_add(grp, "engines", eng);
+		json_object_object_add(grp, "wqs", gw);
+		json_object_array_add(groups, grp);
+	}
+	for (i = 0; i < d->nr_wqs; i++) {
+		json_object_array_add(wqs, wq_json(&d->wq[i]));
+		if (d->wq[i].channel[0])
+			(*channels)++;
+	}
+	json_object_object_add(o, "groups", groups);
+	json_object_object_add(o, "wqs", wqs);
+	return o;
+}
+
+static int add_counter(struct json_object *o, const char *key, const char *path)
+{
+	uint64_t v;
+
+	if (dsamig_counter_read(path, &v))
+		return -1;
+	add_int(o, key, (int64_t)v);
+	return 0;
+}
+
+static struct json_object *counters_json(void)
+{
+	struct json_object *o = json_object_new_object(), *f;
+	char path[64];
+	size_t b;
+
+	add_counter(o, "channels", "channels");
+	add_counter(o, "cpu_path_pages", "cpu_path_pages");
+	add_counter(o, "skipped_copies", "skipped_copies");
+	add_counter(o, "errors", "errors");
+	for (b = 0; b < DSAMIG_NR_BACKENDS; b++) {
+		struct json_object *be = json_object_new_object();
+
+		snprintf(path, sizeof(path), "%s/runs", backend_names[b]);
+		add_counter(be, "runs", path);
+		snprintf(path, sizeof(path), "%s/pages", backend_names[b]);
+		add_counter(be, "pages", path);
+		snprintf(path, sizeof(path), "%s/bytes", backend_names[b]);
+		add_counter(be, "bytes", path);
+		json_object_object_add(o, backend_names[b], be);
+	}
+	f = json_object_new_object();
+	for (b = 0; b < DSAMIG_NR_CAUSES; b++) {
+		snprintf(path, sizeof(path), "fallbacks/%s", cause_names[b]);
+		add_counter(f, cause_names[b], path);
+	}
+	json_object_object_add(o, "fallbacks", f);
+	return o;
+}
+
+static struct json_object *module_json(void)
+{
+	struct json_object *o = json_object_new_object(), *knobs;
+	char version[64], value[256];
+	size_t i;
+
+	add_bool(o, "loaded", dsamig_module_loaded());
+	if (!dsamig_module_loaded()) {
+		json_object_object_add(o, "version", NULL);
+		json_object_object_add(o, "knobs", NULL);
+		json_object_object_add(o, "counters", NULL);
+		return o;
+	}
+	if (!dsamig_module_version(version, sizeof(version)))
+		add_str(o, "version", version);
+	knobs = json_object_new_object();
+	for (i = 0; i < dsamig_nr_knobs; i++)
+		if (!dsamig_module_knob_read(dsamig_knob_table[i].name, value, sizeof(value)))
+			add_str(knobs, dsamig_knob_table[i].name, value);
+	json_object_object_add(o, "knobs", knobs);
+	json_object_object_add(o, "counters", counters_json());
+	return o;
+}
+
+static bool kernel_at_least(const char *release, int major, int minor)
+{
+	int ma = 0, mi = 0;
+
+	if (sscanf(release, "%d.%d", &ma, &mi) != 2)
+		return false;
+	return ma > major || (ma == major && mi >= minor);
+}
+
+/* Whether any IOMMU is on (DMA remapping units registered). */
+static bool iommu_on(void)
+{
+	DIR *d = opendir("/sys/class/iommu");
+	struct dirent *e;
+	bool on = false;
+
+	if (!d)
+		return false;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			on = true;
+	closedir(d);
+	return on;
+}
+
+static struct json_object *kernel_json(bool loaded, struct json_object *problems)
+{
+	struct json_object *o = json_object_new_object();
+	struct utsname u;
+	bool tracefs, damon, hot;
+
+	uname(&u);
+	add_str(o, "release", u.release);
+	tracefs = !access("/sys/kernel/tracing/trace", F_OK) ||
+		  !access("/sys/kernel/debug/tracing/trace", F_OK);
+	damon = !access("/sys/kernel/mm/damon/admin/kdamonds", F_OK);
+	/* DAMOS_MIGRATE_HOT appeared in Linux 6.11. */
+	hot = damon && kernel_at_least(u.release, 6, 11);
+	add_bool(o, "hooks_armed", loaded);
+	add_bool(o, "tracefs", tracefs);
+	add_bool(o, "damon", damon);
+	add_bool(o, "damon_migrate_hot", hot);
+	add_bool(o, "iommu", iommu_on());
+	if (!tracefs)
+		problem(problems, "no_tracefs", "tracefs is not mounted (dsamig top and stat need it)",
+			"mount -t tracefs nodev /sys/kernel/tracing");
+	if (!damon)
+		problem(problems, "no_damon", "no DAMON sysfs interface (dsamig promote needs it)",
+			"use a kernel built with CONFIG_DAMON_SYSFS and CONFIG_DAMON_PADDR");
+	else if (!hot)
+		problem(problems, "no_migrate_hot", "DAMON has no migrate_hot action (dsamig promote needs it)",
+			"use Linux 6.11 or later");
+	return o;
+}
+
+struct json_object *dsamig_status_json(void)
+{
+	struct json_object *st = json_object_new_object();
+	struct json_object *devs = json_object_new_array();
+	struct json_object *problems = json_object_new_array();
+	struct json_object *mod;
+	struct dsa_dev_desc *d = calloc(MAX_DEVS, sizeof(*d));
+	int n = 0, i, channels = 0;
+	bool loaded;
+
+	if (!st || !devs || !problems || !d) {
+		free(d);
+		json_object_put(st);
+		json_object_put(devs);
+		json_object_put(problems);
+		return NULL;
+	}
+	add_str(st, "version", DSAMIG_VERSION);
+	n = dsa_describe_all(d, MAX_DEVS);
+	for (i = 0; i < n; i++)
+		json_object_array_add(devs, device_json(&d[i], &channels));
+	free(d);
+	json_object_object_add(st, "devices", devs);
+	add_int(st, "dma_channels", channels);
+
+	loaded = dsamig_module_loaded();
+	mod = module_json();
+	json_object_object_add(st, "module", mod);
+	json_object_object_add(st, "kernel", kernel_json(loaded, problems));
+
+	if (n < 0)
+		problem(problems, "dsa_unreadable", "cannot read the DSA devices (libaccel-config failed)",
+			"check that the idxd driver is loaded: modprobe idxd");
+	else if (n == 0)
+		problem(problems, "no_dsa_device", "no DSA device",
+			"on Xeon with DSA: enable VT-d (intel_iommu=on) and modprobe idxd; "
+			"elsewhere use --backend mt, or dsasim for tests");
+	else if (!channels)
+		problem(problems, "no_dma_channel", "no DSA work queue gives the kernel a DMA channel",
+			"run 'dsamig setup'");
+	if (!loaded)
+		problem(problems, "module_not_loaded", "dsamig.ko is not loaded", "run 'dsamig load'");
+	else {
+		char v[64];
+
+		if (!dsamig_module_version(v, sizeof(v)) && strcmp(v, DSAMIG_VERSION))
+			problem(problems, "version_mismatch", "dsamig.ko and dsamig differ in version",
+				"run 'dsamig unload' and 'dsamig load' with matching versions");
+	}
+	json_object_object_add(st, "problems", problems);
+	return st;
+}

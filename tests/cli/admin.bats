@@ -1,0 +1,139 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0
+# The admin verbs on the host: usage errors are one line and status 2, and a
+# user who is not root is told so (status 1) before anything is touched.
+# Nothing here needs or changes a kernel module.
+
+load helper
+
+# as_nobody ARGS...: dsamig as an unprivileged user.
+as_nobody() {
+	setpriv --reuid=nobody --regid=nogroup --clear-groups "$DSAMIG" "$@"
+}
+
+@test "load, unload, set, get: unexpected arguments are usage errors" {
+	run -2 --separate-stderr "$DSAMIG" load extra
+	assert_equal "$stderr" "dsamig load: unexpected argument 'extra'; see 'dsamig load --help'"
+	run -2 --separate-stderr "$DSAMIG" unload extra
+	assert_equal "${#stderr_lines[@]}" 1
+	run -2 --separate-stderr "$DSAMIG" load --bogus
+	assert_equal "${#stderr_lines[@]}" 1
+	run -2 --separate-stderr "$DSAMIG" set
+	assert_equal "$stderr" "dsamig set: no KEY=VALUE to set; see 'dsamig set --help'"
+}
+
+@test "load: bad knob values are refused before anything else" {
+	run -2 --separate-stderr "$DSAMIG" load --backend gpu
+	assert_equal "$stderr" "dsamig load: bad backend 'gpu'; see 'dsamig load --help'"
+	run -2 "$DSAMIG" load --threshold 0
+	run -2 "$DSAMIG" load --threshold 65537
+	run -2 "$DSAMIG" load --channels x
+	run -2 "$DSAMIG" load --reasons damon,bogus
+	run -2 "$DSAMIG" load --reasons 'damon compaction'
+}
+
+@test "set: unknown knobs, missing '=' and bad values are usage errors" {
+	run -2 --separate-stderr "$DSAMIG" set nope=1
+	assert_equal "$stderr" "dsamig set: no knob 'nope'; see 'dsamig set --help'"
+	run -2 --separate-stderr "$DSAMIG" set threshold
+	assert_equal "$stderr" "dsamig set: 'threshold' is not KEY=VALUE; see 'dsamig set --help'"
+	run -2 --separate-stderr "$DSAMIG" set threshold=0
+	assert_equal "$stderr" \
+		"dsamig set: bad threshold '0': want a whole number from 1 to 65536; see 'dsamig set --help'"
+	run -2 --separate-stderr "$DSAMIG" set backend=gpu
+	assert_equal "$stderr" \
+		"dsamig set: bad backend 'gpu': want one of: off dsa mt cpu; see 'dsamig set --help'"
+	run -2 "$DSAMIG" set reasons=damon,
+	run -2 "$DSAMIG" set dma_match='dma0 chan0'
+	# One bad value among good ones: still a usage error.
+	run -2 "$DSAMIG" set threshold=64 wait=never
+}
+
+@test "status: arguments are usage errors; as nobody it prints and exits 0" {
+	run -2 --separate-stderr "$DSAMIG" status extra
+	assert_equal "$stderr" "dsamig status: unexpected argument 'extra'; see 'dsamig status --help'"
+	run -0 as_nobody status --json
+	[ "$(jq -r '.version' <<<"$output")" = "$(cat "$top/VERSION")" ]
+	jq -e '.problems | map(.id) | index("module_not_loaded")' <<<"$output"
+	run -0 as_nobody status
+	assert_line --regexp '^dsamig +[0-9.]+$'
+}
+
+@test "setup: bad arguments are usage errors" {
+	run -2 --separate-stderr "$DSAMIG" setup eth0
+	assert_equal "$stderr" "dsamig setup: 'eth0' is not a DSA device name (dsa0 ...); see 'dsamig setup --help'"
+	run -2 --separate-stderr "$DSAMIG" setup --wq-size 0
+	assert_equal "$stderr" "dsamig setup: bad --wq-size '0' (1 to 1024); see 'dsamig setup --help'"
+	run -2 "$DSAMIG" setup --engines 17
+	run -2 "$DSAMIG" setup --priority 16
+	run -2 "$DSAMIG" setup --priority x
+	run -2 --separate-stderr "$DSAMIG" setup --reset --wq-size 8
+	assert_equal "$stderr" "dsamig setup: --reset takes no WQ options; see 'dsamig setup --help'"
+}
+
+@test "setup: not root says so and exits 1, with or without --reset" {
+	run -1 --separate-stderr as_nobody setup
+	assert_equal "$stderr" \
+		"dsamig setup: must be run as root to configure DSA devices; try 'sudo dsamig setup'"
+	run -1 --separate-stderr as_nobody setup --reset dsa0
+	[[ $stderr == *"must be run as root"* ]]
+}
+
+@test "bash completion: setup options" {
+	run -0 bash_complete dsamig setup --dr
+	assert_output --dry-run
+	run -0 bash_complete dsamig setup --wq-size ""
+	assert_output ""
+}
+
+@test "get: an unknown knob is a usage error" {
+	run -2 --separate-stderr "$DSAMIG" get threshold nope
+	assert_equal "$stderr" "dsamig get: no knob 'nope'; see 'dsamig get --help'"
+}
+
+@test "not root: load, unload and set say so and exit 1" {
+	run -1 --separate-stderr as_nobody load
+	assert_equal "$stderr" \
+		"dsamig load: must be run as root to load a kernel module; try 'sudo dsamig load'"
+	run -1 --separate-stderr as_nobody load --backend mt --module /nonexistent.ko
+	[[ $stderr == *"must be run as root"* ]]
+	run -1 --separate-stderr as_nobody unload
+	assert_equal "$stderr" \
+		"dsamig unload: must be run as root to unload a kernel module; try 'sudo dsamig unload'"
+	run -1 --separate-stderr as_nobody set threshold=64
+	assert_equal "$stderr" \
+		"dsamig set: must be run as root to change dsamig.ko's knobs; try 'sudo dsamig set'"
+	assert_equal "$output" ""
+}
+
+@test "help of each admin verb" {
+	local verb
+	for verb in setup load unload set get status; do
+		run -0 "$DSAMIG" help "$verb"
+		assert_line --partial "Usage: dsamig $verb"
+	done
+}
+
+@test "bash completion: admin options, knob names and values" {
+	run -0 bash_complete dsamig load --b
+	assert_output --backend
+	run -0 bash_complete dsamig load --backend ""
+	assert_equal "$output" $'off\ndsa\nmt\ncpu'
+	run -0 bash_complete dsamig set thr
+	assert_output threshold=
+	run -0 bash_complete dsamig set backend = m
+	assert_output mt
+	run -0 bash_complete dsamig get time
+	assert_output timeout_ms
+}
+
+@test "the completions name every knob of kmod/include/dsamig.h" {
+	local knob n=0
+	for knob in $(sed -n 's/^[[:space:]]*X(\([a-z_]*\), \(UINT\|ENUM\|LIST\|STRING\),.*/\1/p' \
+		"$top/kmod/include/dsamig.h"); do
+		run -0 grep -q "\b$knob\b" "$top/completions/dsamig.bash"
+		run -0 grep -q "\b$knob\b" "$top/completions/_dsamig"
+		n=$((n + 1))
+	done
+	[ "$n" -ge 9 ]
+}

@@ -1,0 +1,90 @@
+#!/usr/bin/env bats
+# dsamig load, unload, set and get against the real module and dsasim:
+# parameters reach the module, both verbs are idempotent, a refused value
+# changes nothing, and a user who is not root changes nothing.
+
+bats_require_minimum_version 1.5.0
+load /usr/lib/bats/bats-support/load.bash
+load /usr/lib/bats/bats-assert/load.bash
+load dsamig.bash
+load dsasim.bash
+
+DSAMIG=$TOP/build/dsamig
+
+setup() {
+	dsasim_load
+}
+
+teardown() {
+	dsamig_unload
+	dsasim_unload
+}
+
+@test "load without a DSA channel fails, says to run dsamig setup, loads nothing" {
+	run -1 --separate-stderr "$DSAMIG" load
+	assert_equal "$stderr" \
+		"dsamig load: no DSA DMA channel for backend dsa; run 'dsamig setup' first, or use --backend mt"
+	[ ! -d /sys/module/dsamig ]
+}
+
+@test "load --backend mt passes its parameters; load and unload are idempotent" {
+	run -0 "$DSAMIG" load --backend mt --threshold 64 --reasons compaction,damon --channels 2
+	assert_output --regexp "^loaded dsamig.ko $(cat "$TOP/VERSION") from .*/kmod/dsamig/dsamig.ko with backend=mt threshold=64 reasons=compaction,damon channels=2$"
+	[ "$(cat $KNOBS/backend)" = mt ]
+	[ "$(cat $KNOBS/threshold)" = 64 ]
+	[ "$(cat $KNOBS/reasons)" = compaction,damon ]
+	run -0 "$DSAMIG" load --backend cpu
+	assert_output --partial "already loaded; nothing to do"
+	[ "$(cat $KNOBS/backend)" = mt ]
+	run -0 "$DSAMIG" unload
+	assert_output "unloaded dsamig.ko"
+	[ ! -d /sys/module/dsamig ]
+	run -0 "$DSAMIG" unload
+	assert_output "dsamig.ko is not loaded; nothing to do"
+}
+
+@test "load with a kernel WQ takes the DSA channel (default backend)" {
+	dsasim_kernel_wq wq0.0 16
+	dsasim_enable wq0.0
+	run -0 "$DSAMIG" load --module "$DSAMIG_KO"
+	[ "$(cat $KNOBS/backend)" = dsa ]
+	[ "$(counter channels)" = 1 ]
+}
+
+@test "load --module with a missing file fails clearly" {
+	run -1 --separate-stderr "$DSAMIG" load --module /nonexistent/dsamig.ko
+	assert_equal "$stderr" \
+		"dsamig load: /nonexistent/dsamig.ko: No such file or directory; check the path"
+	[ ! -d /sys/module/dsamig ]
+}
+
+@test "set and get: values reach the module, a bad or refused one changes nothing" {
+	run -1 "$DSAMIG" get
+	"$DSAMIG" load --backend mt
+	run -0 "$DSAMIG" set threshold=64 wait=irq
+	assert_equal "$output" $'threshold=64\nwait=irq'
+	run -0 "$DSAMIG" get threshold wait
+	assert_equal "$output" $'threshold=64\nwait=irq'
+	# A bad value: a usage error, nothing written.
+	run -2 "$DSAMIG" set threshold=128 backend=gpu
+	[ "$(cat $KNOBS/threshold)" = 64 ]
+	# Refused by the module (no channel for dsa): what was written is put back.
+	run -1 --separate-stderr "$DSAMIG" set threshold=100 backend=dsa
+	assert_equal "$stderr" \
+		"dsamig set: backend=dsa refused: No such device; run 'dsamig setup' first, or use backend=mt"
+	[ "$(cat $KNOBS/threshold)" = 64 ]
+	[ "$(cat $KNOBS/backend)" = mt ]
+	run -0 "$DSAMIG" get
+	assert_equal "${#lines[@]}" 9
+	assert_line "dma_match=dsa"
+}
+
+@test "not root: set, load and unload change nothing" {
+	"$DSAMIG" load --backend mt
+	run -1 setpriv --reuid=nobody --regid=nogroup --clear-groups "$DSAMIG" set threshold=99
+	[ "$(cat $KNOBS/threshold)" = 32 ]
+	run -1 setpriv --reuid=nobody --regid=nogroup --clear-groups "$DSAMIG" unload
+	[ -d /sys/module/dsamig ]
+	run -0 setpriv --reuid=nobody --regid=nogroup --clear-groups "$DSAMIG" get threshold
+	assert_output threshold=32
+}
