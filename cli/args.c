@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "dsamig.h"
 
@@ -45,6 +46,14 @@ int cli_parse_args(const struct argp *argp, int argc, char *argv[],
 		return DSAMIG_EXIT_FAILURE;
 	}
 	return DSAMIG_EXIT_USAGE;
+}
+
+int cli_need_root(const char *name, const char *what)
+{
+	if (geteuid() == 0)
+		return DSAMIG_EXIT_OK;
+	fprintf(stderr, "%s: must be run as root to %s; try 'sudo %s'\n", name, what, name);
+	return DSAMIG_EXIT_FAILURE;
 }
 
 int cli_usage_error(const struct argp_state *state, const char *fmt, ...)

@@ -314,11 +314,9 @@ int cmd_compact(int argc, char *argv[])
 	ret = cli_parse_args(&compact_argp, argc, argv, 0, &a);
 	if (ret)
 		return ret;
-	if (geteuid() != 0) {
-		fprintf(stderr, "%s: compacting memory and tracing it need root; run it with sudo\n",
-			argv[0]);
-		return DSAMIG_EXIT_FAILURE;
-	}
+	ret = cli_need_root(argv[0], "compact memory and trace it");
+	if (ret)
+		return ret;
 	ret = check_nodes(argv[0], &a);
 	if (ret)
 		return ret;

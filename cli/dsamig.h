@@ -37,10 +37,13 @@ int cli_usage_error(const struct argp_state *state, const char *fmt, ...)
 
 /*
  * DSAMIG_EXIT_OK as root; else "<name>: must be run as root to <what>" on
- * stderr and DSAMIG_EXIT_FAILURE, for verbs that change the system.
- * (In cli/load.c.)
+ * stderr and DSAMIG_EXIT_FAILURE, for verbs that change or trace the system.
  */
 int cli_need_root(const char *name, const char *what);
+
+/* Human units, "12.5 us", "3.2 MiB", in cli/units.c. */
+void cli_fmt_ns(char *buf, size_t size, double ns);
+void cli_fmt_bytes(char *buf, size_t size, double bytes);
 
 /* The verbs */
 int cmd_compact(int argc, char *argv[]);

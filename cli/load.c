@@ -13,14 +13,6 @@
 #include "knobs.h"
 #include "module.h"
 
-int cli_need_root(const char *name, const char *what)
-{
-	if (geteuid() == 0)
-		return DSAMIG_EXIT_OK;
-	fprintf(stderr, "%s: must be run as root to %s; try 'sudo %s'\n", name, what, name);
-	return DSAMIG_EXIT_FAILURE;
-}
-
 struct load_args {
 	const char *module;
 	char params[512];

@@ -36,14 +36,6 @@ uint64_t top_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-int top_need_root(const char *cmd)
-{
-	if (geteuid() == 0)
-		return 0;
-	fprintf(stderr, "%s: tracing migrations needs root (tracefs); run it with sudo\n", cmd);
-	return DSAMIG_EXIT_FAILURE;
-}
-
 static void read_knobs(struct top_session *s)
 {
 	if (dsamig_knob_read("threshold", s->threshold, sizeof(s->threshold)))

@@ -62,18 +62,6 @@ static const struct argp stat_argp = {
 	       "compaction and DAMON. Exits with COMMAND's status.",
 };
 
-static void fmt_ns(char *buf, size_t size, double ns)
-{
-	if (ns < 1e3)
-		snprintf(buf, size, "%.0f ns", ns);
-	else if (ns < 1e6)
-		snprintf(buf, size, "%.1f us", ns / 1e3);
-	else if (ns < 1e9)
-		snprintf(buf, size, "%.2f ms", ns / 1e6);
-	else
-		snprintf(buf, size, "%.2f s", ns / 1e9);
-}
-
 static void hist_line(FILE *f, const char *name, const struct dsamig_hist *h, bool ns)
 {
 	unsigned int b, used = dsamig_hist_used(h);
@@ -86,7 +74,7 @@ static void hist_line(FILE *f, const char *name, const struct dsamig_hist *h, bo
 		if (!h->bucket[b])
 			continue;
 		if (ns)
-			fmt_ns(lo, sizeof(lo), (double)dsamig_hist_bucket_min(b));
+			cli_fmt_ns(lo, sizeof(lo), (double)dsamig_hist_bucket_min(b));
 		else
 			snprintf(lo, sizeof(lo), "%llu", (unsigned long long)dsamig_hist_bucket_min(b));
 		fprintf(f, " >=%s:%llu", lo, (unsigned long long)h->bucket[b]);
@@ -124,12 +112,12 @@ void top_print_summary(FILE *f, const struct top_session *s, const struct dsamig
 			(unsigned long long)dsa->runs, (unsigned long long)dsa->pages,
 			(unsigned long long)dsa->fallback_runs);
 		for (p = 0; p < DSAMIG_NR_PHASES; p++) {
-			fmt_ns(t, sizeof(t), (double)dsa->phase_ns[p]);
+			cli_fmt_ns(t, sizeof(t), (double)dsa->phase_ns[p]);
 			fprintf(f, "    %-20s %14s %10.0f ns/page %7.1f%%\n", phase[p], t,
 				dsa_pages ? (double)dsa->phase_ns[p] / (double)dsa_pages : 0,
 				all ? 100.0 * (double)dsa->phase_ns[p] / (double)all : 0);
 		}
-		fmt_ns(t, sizeof(t), (double)st->cpu_copy_ns);
+		cli_fmt_ns(t, sizeof(t), (double)st->cpu_copy_ns);
 		fprintf(f, "  %-22s %14llu pages %9s copying %.0f ns/page\n", "CPU",
 			(unsigned long long)st->cpu_pages, t,
 			st->cpu_pages ? (double)st->cpu_copy_ns / (double)st->cpu_pages : 0);
@@ -229,7 +217,7 @@ int cmd_stat(int argc, char *argv[])
 	ret = cli_parse_args(&stat_argp, argc, argv, ARGP_IN_ORDER, &a);
 	if (ret)
 		return ret;
-	ret = top_need_root(argv[0]);
+	ret = cli_need_root(argv[0], "trace migrations (tracefs)");
 	if (ret)
 		return ret;
 	ret = top_session_open(&s, argv[0]);

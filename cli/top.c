@@ -229,7 +229,7 @@ int cmd_top(int argc, char *argv[])
 		fprintf(stderr, "%s: the screen needs a terminal; use --batch for a pipe\n", argv[0]);
 		return DSAMIG_EXIT_FAILURE;
 	}
-	ret = top_need_root(argv[0]);
+	ret = cli_need_root(argv[0], "trace migrations (tracefs)");
 	if (ret)
 		return ret;
 	ret = top_session_open(&s, argv[0]);

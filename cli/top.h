@@ -31,7 +31,6 @@ extern volatile sig_atomic_t top_stop;
 uint64_t top_now_ns(void);
 
 /* Not root: print why and return DSAMIG_EXIT_FAILURE; 0 when root. */
-int top_need_root(const char *cmd);
 /* Open the trace; on failure print one line and return DSAMIG_EXIT_FAILURE. */
 int top_session_open(struct top_session *s, const char *cmd);
 void top_session_close(struct top_session *s);

@@ -53,30 +53,6 @@ static void row(struct tui *t, int attr, const char *fmt, ...)
 	attroff(attr);
 }
 
-static void fmt_ns(char *buf, size_t size, double ns)
-{
-	if (ns < 1e3)
-		snprintf(buf, size, "%.0f ns", ns);
-	else if (ns < 1e6)
-		snprintf(buf, size, "%.1f us", ns / 1e3);
-	else if (ns < 1e9)
-		snprintf(buf, size, "%.1f ms", ns / 1e6);
-	else
-		snprintf(buf, size, "%.2f s", ns / 1e9);
-}
-
-static void fmt_bytes(char *buf, size_t size, double b)
-{
-	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
-	unsigned int u = 0;
-
-	while (b >= 1024 && u < 4) {
-		b /= 1024;
-		u++;
-	}
-	snprintf(buf, size, u ? "%.1f %s" : "%.0f %s", b, unit[u]);
-}
-
 /* A count as shown: per second in rates mode, as is in totals mode. */
 static double shown(const struct tui *t, uint64_t v)
 {
@@ -97,7 +73,7 @@ static void draw_header(struct tui *t)
 	time_t now = time(NULL);
 
 	strftime(clock, sizeof(clock), "%H:%M:%S", localtime(&now));
-	fmt_ns(every, sizeof(every), (double)t->interval_ns);
+	cli_fmt_ns(every, sizeof(every), (double)t->interval_ns);
 	row(t, A_BOLD, "dsamig top - %s  every %s  showing %s%s", clock, every,
 	    t->totals ? "totals since start/reset" : "rates per second",
 	    t->paused ? "  [PAUSED]" : "");
@@ -127,11 +103,11 @@ static void draw_migrations(struct tui *t)
 		/* Reasons that never migrated since the start would only fill the screen. */
 		if (!t->s->total.migrate[r].calls)
 			continue;
-		fmt_bytes(bytes, sizeof(bytes), shown(t, m->succeeded) * (double)page);
+		cli_fmt_bytes(bytes, sizeof(bytes), shown(t, m->succeeded) * (double)page);
 		row(t, 0, "  %-20s %12.1f   %10.1f   %12s", dsamig_reason_name(t->s->dec, r, buf,
 		    sizeof(buf)), shown(t, m->succeeded), shown(t, m->failed), bytes);
 	}
-	fmt_bytes(bytes, sizeof(bytes), shown(t, dsamig_stats_migrated(v)) * (double)page);
+	cli_fmt_bytes(bytes, sizeof(bytes), shown(t, dsamig_stats_migrated(v)) * (double)page);
 	row(t, A_BOLD, "  %-20s %12.1f   %10.1f   %12s", "total", shown(t, dsamig_stats_migrated(v)),
 	    shown(t, dsamig_stats_migrate_failed(v)), bytes);
 	t->y++;
@@ -152,19 +128,19 @@ static void draw_copies(struct tui *t)
 		return;
 	row(t, A_BOLD | A_REVERSE, "%-22s %10s%-2s %10s%-2s %12s%-2s %12s", "COPIES", "runs", unit,
 	    "pages", unit, "bytes", unit, "time/page");
-	fmt_bytes(bytes, sizeof(bytes), shown(t, dsa->pages) * (double)page);
-	fmt_ns(per, sizeof(per), dsa->pages + dsa->fallback_pages ?
+	cli_fmt_bytes(bytes, sizeof(bytes), shown(t, dsa->pages) * (double)page);
+	cli_fmt_ns(per, sizeof(per), dsa->pages + dsa->fallback_pages ?
 	       (double)(dsamig_offload_setup_ns(dsa) + dsa->phase_ns[DSAMIG_PHASE_WAIT]) /
 	       (double)(dsa->pages + dsa->fallback_pages) : 0);
 	row(t, 0, "  %-20s %10.1f   %10.1f   %12s   %12s", "DSA", shown(t, dsa->runs),
 	    shown(t, dsa->pages), bytes, per);
 	if (t->s->total.offload[DSAMIG_BACKEND_MT].runs) {
-		fmt_bytes(bytes, sizeof(bytes), shown(t, mt->pages) * (double)page);
+		cli_fmt_bytes(bytes, sizeof(bytes), shown(t, mt->pages) * (double)page);
 		row(t, 0, "  %-20s %10.1f   %10.1f   %12s", "MT (CPU threads)", shown(t, mt->runs),
 		    shown(t, mt->pages), bytes);
 	}
-	fmt_bytes(bytes, sizeof(bytes), shown(t, v->cpu_pages) * (double)page);
-	fmt_ns(per, sizeof(per), v->cpu_pages ? (double)v->cpu_copy_ns / (double)v->cpu_pages : 0);
+	cli_fmt_bytes(bytes, sizeof(bytes), shown(t, v->cpu_pages) * (double)page);
+	cli_fmt_ns(per, sizeof(per), v->cpu_pages ? (double)v->cpu_copy_ns / (double)v->cpu_pages : 0);
 	row(t, 0, "  %-20s %10.1f   %10.1f   %12s   %12s", "CPU", shown(t, v->cpu_copies),
 	    shown(t, v->cpu_pages), bytes, per);
 	for (c = 0; c < DSAMIG_NR_CAUSES; c++)
@@ -221,7 +197,7 @@ static void hist_cell(char *buf, size_t size, const struct dsamig_hist *h, unsig
 	int n = max ? (int)(10 * h->bucket[b] / max) : 0, i;
 
 	if (ns)
-		fmt_ns(lo, sizeof(lo), (double)dsamig_hist_bucket_min(b));
+		cli_fmt_ns(lo, sizeof(lo), (double)dsamig_hist_bucket_min(b));
 	else
 		snprintf(lo, sizeof(lo), "%llu", (unsigned long long)dsamig_hist_bucket_min(b));
 	for (i = 0; i < 10; i++)
@@ -286,7 +262,7 @@ static void draw_compaction(struct tui *t)
 			len += (size_t)snprintf(frag + len, sizeof(frag) - len, "  node%u %d", n,
 						t->s->total.frag_score[n]);
 	row(t, 0, "  fragmentation score (0-100):%s", len ? frag : " -");
-	fmt_bytes(bytes, sizeof(bytes), shown(t, v->damos_bytes));
+	cli_fmt_bytes(bytes, sizeof(bytes), shown(t, v->damos_bytes));
 	row(t, 0, "  DAMON regions applied%s %.1f  bytes applied%s %s", unit,
 	    shown(t, v->damos_applies), unit, bytes);
 }

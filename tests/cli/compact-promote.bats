@@ -26,7 +26,7 @@ as_nobody() {
 @test "compact: not root is refused before anything is read or written" {
 	[ "$(id -u)" -eq 0 ] || skip "needs root to drop to nobody"
 	run -1 --separate-stderr as_nobody "$DSAMIG" compact --node 0 --json
-	assert_equal "$stderr" "dsamig compact: compacting memory and tracing it need root; run it with sudo"
+	assert_equal "$stderr" "dsamig compact: must be run as root to compact memory and trace it; try 'sudo dsamig compact'"
 	assert_output ""
 }
 

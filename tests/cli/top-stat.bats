@@ -32,10 +32,10 @@ as_nobody() {
 @test "top and stat: not root is refused before tracing" {
 	[ "$(id -u)" -eq 0 ] || skip "needs root to drop to nobody"
 	run -1 --separate-stderr as_nobody "$DSAMIG" top --batch -n 1
-	assert_equal "$stderr" "dsamig top: tracing migrations needs root (tracefs); run it with sudo"
+	assert_equal "$stderr" "dsamig top: must be run as root to trace migrations (tracefs); try 'sudo dsamig top'"
 	assert_output ""
 	run -1 --separate-stderr as_nobody "$DSAMIG" stat -- touch "$BATS_TEST_TMPDIR/ran"
-	assert_equal "$stderr" "dsamig stat: tracing migrations needs root (tracefs); run it with sudo"
+	assert_equal "$stderr" "dsamig stat: must be run as root to trace migrations (tracefs); try 'sudo dsamig stat'"
 	# COMMAND was not run
 	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
 }
