@@ -8,7 +8,7 @@ load /usr/lib/bats/bats-assert/load.bash
 setup_file() {
 	export TOP
 	TOP=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
-	# The guest hides the host's /tmp: scratch files live in the tree.
+	# Scratch files live in the tree, where both sides see them.
 	export SCRATCH="$TOP/build/tmp/harness"
 	rm -rf "$SCRATCH" && mkdir -p "$SCRATCH"
 }
@@ -24,10 +24,15 @@ setup_file() {
 }
 
 @test "the command runs as root in the caller's directory, output and status pass through" {
-	cd "$TOP/tests"
-	run "$TOP/tests/vm/run" -- bash -c 'echo "uid=$(id -u) pwd=$PWD kernel=$(uname -r)"; exit 42'
+	# Even under the host's /tmp, where a CI clone may live.
+	dir=$(mktemp -d)
+	echo here > "$dir/mark"
+	cd "$dir"
+	run "$TOP/tests/vm/run" -- bash -c 'echo "uid=$(id -u) pwd=$PWD kernel=$(uname -r) $(cat mark)"; exit 42'
+	cd "$TOP"
+	rm -rf "$dir"
 	assert_failure 42
-	assert_output --regexp "uid=0 pwd=$TOP/tests kernel=6\.12\."
+	assert_output --regexp "uid=0 pwd=$dir kernel=6\.12\.[^ ]* here"
 }
 
 @test "arguments keep their quoting" {
