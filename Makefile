@@ -51,7 +51,7 @@ $(BUILD)/libdsamig.a: $(LIB_OBJ)
 $(BUILD)/dsamig: $(CLI_OBJ) $(BUILD)/libdsamig.a
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libdsamig.a $(LDLIBS)
 
-$(BUILD)/tests/vm/tools/%: tests/vm/tools/%.c
+$(BUILD)/tests/vm/tools/%: tests/vm/tools/%.c tests/vm/tools/number.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $< -lpthread
 

@@ -154,21 +154,27 @@ static int channels_apply(unsigned int v)
 	return dsamig_dsa_acquire(dsamig_dma_match, v);
 }
 
-#define DSAMIG_UINT_KNOB(name, lo, hi, fn, desc)				\
-	static struct uint_knob name##_knob = {			\
-		.val = &dsamig_knobs.name, .min = lo, .max = hi, .apply = fn };	\
+/* The ranges of DSAMIG_KNOBS, as constants: threshold_min, threshold_max, ... */
+#define DSAMIG_KNOB_RANGE(name, kind, lo, hi, def, help)	\
+	enum { name##_min = lo, name##_max = hi };
+DSAMIG_KNOBS(DSAMIG_KNOB_RANGE)
+
+#define DSAMIG_UINT_KNOB(name, fn, desc)					\
+	static struct uint_knob name##_knob = {				\
+		.val = &dsamig_knobs.name, .min = name##_min,		\
+		.max = name##_max, .apply = fn };			\
 	module_param_cb(name, &uint_ops, &name##_knob, 0644);		\
 	MODULE_PARM_DESC(name, desc)
 
-DSAMIG_UINT_KNOB(threshold, 1, 65536, NULL,
+DSAMIG_UINT_KNOB(threshold, NULL,
 		 "pages: smaller runs and folios stay on the CPU (default 32)");
-DSAMIG_UINT_KNOB(max_batch, 1, 65536, NULL,
+DSAMIG_UINT_KNOB(max_batch, NULL,
 		 "pages: larger runs are split (default 512)");
-DSAMIG_UINT_KNOB(channels, 0, 64, channels_apply,
+DSAMIG_UINT_KNOB(channels, channels_apply,
 		 "DMA channels a run is spread over, 0 = all that match (default 0)");
-DSAMIG_UINT_KNOB(timeout_ms, 1, 60000, NULL,
+DSAMIG_UINT_KNOB(timeout_ms, NULL,
 		 "ms a run may wait for the engine before falling back (default 1000)");
-DSAMIG_UINT_KNOB(mt_threads, 1, 16, dsamig_mt_set_threads,
+DSAMIG_UINT_KNOB(mt_threads, dsamig_mt_set_threads,
 		 "worker threads of the mt backend (default 4)");
 
 /* ---- reasons: names of enum migrate_reason, comma-separated, or "all" ---- */

@@ -25,6 +25,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "number.h"
+
 #define PAGE		4096UL
 #define WORDS		(PAGE / sizeof(uint64_t))
 #define MPOL_BIND	2
@@ -47,17 +49,7 @@ static uint64_t word(uint64_t page, uint64_t w)
 
 static long number(const char *opt, const char *s, long min, long max)
 {
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < min || v > max) {
-		fprintf(stderr, "memhold: %s takes a number from %ld to %ld, not '%s'\n",
-			opt, min, max, s);
-		exit(2);
-	}
-	return v;
+	return tool_number("memhold", opt, s, min, max);
 }
 
 int main(int argc, char *argv[])

@@ -27,6 +27,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "number.h"
+
 #define PAGE		4096UL
 #define THP		(2UL << 20)
 #define WORDS		(PAGE / sizeof(uint64_t))
@@ -187,17 +189,7 @@ static void usage(FILE *f)
 
 static long number(const char *opt, const char *s, long min, long max)
 {
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < min || v > max) {
-		fprintf(stderr, "migstress: %s takes a number from %ld to %ld, not '%s'\n",
-			opt, min, max, s);
-		exit(2);
-	}
-	return v;
+	return tool_number("migstress", opt, s, min, max);
 }
 
 int main(int argc, char *argv[])
