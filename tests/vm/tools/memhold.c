@@ -10,7 +10,9 @@
  * has something to do), with --hot keeps reading the pages (so DAMON sees
  * them accessed). Prints "ready" once set up, then waits for SIGTERM/SIGINT
  * or S seconds, verifies every page it holds, prints one JSON line and
- * exits 0 when all are intact, 1 otherwise.
+ * exits 0 when all are intact, 1 otherwise. The line also says on which
+ * node each held page is at the end (move_pages status query), as
+ * "nodes": {"0": pages, ...}, so a test can see that the kernel moved them.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -47,6 +49,34 @@ static uint64_t word(uint64_t page, uint64_t w)
 	return x ^ (x >> 29);
 }
 
+/*
+ * Count the nodes of the pages at @base + i * PAGE for i = 0, @step, ...
+ * below @nr: @count[node] += 1, or ++*@other when the kernel answers with
+ * an error for the page (not present, for instance).
+ */
+static int count_nodes(char *base, unsigned long nr, unsigned long step,
+		       unsigned long *count, unsigned long *other)
+{
+	enum { CHUNK = 1024 };
+	void *pages[CHUNK];
+	int status[CHUNK];
+	unsigned long i, n, k;
+
+	for (i = 0; i < nr; i += n * step) {
+		for (n = 0; n < CHUNK && i + n * step < nr; n++)
+			pages[n] = base + (i + n * step) * PAGE;
+		if (syscall(SYS_move_pages, 0, n, pages, NULL, status, 0))
+			return -errno;
+		for (k = 0; k < n; k++) {
+			if (status[k] >= 0 && status[k] < 64)
+				count[status[k]]++;
+			else
+				++*other;
+		}
+	}
+	return 0;
+}
+
 static long number(const char *opt, const char *s, long min, long max)
 {
 	return tool_number("memhold", opt, s, min, max);
@@ -64,7 +94,7 @@ int main(int argc, char *argv[])
 	};
 	long mb = 64, node = 0, seconds = 0;
 	bool fragment = false, hot = false;
-	unsigned long mask, i, w, nr, held = 0, bad = 0;
+	unsigned long mask, i, w, nr, held = 0, bad = 0, count[64] = { 0 }, other = 0;
 	uint64_t *p, sum = 0;
 	time_t end;
 	char *base;
@@ -127,7 +157,15 @@ int main(int argc, char *argv[])
 			}
 		}
 	}
-	printf("{\"pages\": %lu, \"bad_pages\": %lu, \"checksum\": %llu}\n", held, bad,
-	       (unsigned long long)(sum & 1));
+	if (count_nodes(base, nr, fragment ? 2 : 1, count, &other)) {
+		perror("memhold: move_pages");
+		return 3;
+	}
+	printf("{\"pages\": %lu, \"bad_pages\": %lu, \"checksum\": %llu, \"nodes\": {", held,
+	       bad, (unsigned long long)(sum & 1));
+	for (i = 0, w = 0; i < 64; i++)
+		if (count[i])
+			printf("%s\"%lu\": %lu", w++ ? ", " : "", i, count[i]);
+	printf("}, \"not_present\": %lu}\n", other);
 	return bad ? 1 : 0;
 }
