@@ -25,6 +25,7 @@
 #include "dsamig.h"
 #include "frag.h"
 #include "parse.h"
+#include "report.h"
 #include "stats_json.h"
 #include "top.h"
 
@@ -110,18 +111,6 @@ static void *compact_nodes(void *arg)
 	return NULL;
 }
 
-/* The reason value the kernel names "compaction" (MR_COMPACTION = 0). */
-static unsigned int compaction_reason(const struct dsamig_decoder *d)
-{
-	unsigned int r;
-
-	for (r = 0; r < DSAMIG_MAX_REASONS; r++)
-		if (d && dsamig_decoder_reason(d, r) &&
-		    !strcmp(dsamig_decoder_reason(d, r), "compaction"))
-			return r;
-	return 0;
-}
-
 struct compact_report {
 	struct dsamig_nodemask nodes;
 	double secs;
@@ -138,41 +127,6 @@ static void progress(const struct top_session *s, unsigned int reason, uint64_t 
 
 	fprintf(stderr, "\r  compacting: %10llu pages migrated  %10.0f pages/s  %6.1f s ",
 		(unsigned long long)pages, secs > 0 ? (double)pages / secs : 0, secs);
-}
-
-static void add_u64(struct json_object *o, const char *key, uint64_t v)
-{
-	json_object_object_add(o, key, json_object_new_int64((int64_t)v));
-}
-
-static struct json_object *copy_json(const struct dsamig_stats *st)
-{
-	static const char *const names[DSAMIG_NR_BACKENDS] = {
-#define NAME(e, s) s,
-		DSAMIG_BACKENDS(NAME)
-#undef NAME
-	};
-	struct json_object *j = json_object_new_object(), *o;
-	unsigned int b;
-
-	for (b = 0; b < DSAMIG_NR_BACKENDS; b++) {
-		const struct dsamig_offload *off = &st->offload[b];
-
-		if (b == DSAMIG_BACKEND_OFF)
-			continue;
-		o = json_object_new_object();
-		add_u64(o, "runs", off->runs);
-		add_u64(o, "pages", off->pages);
-		add_u64(o, "fallback_pages", off->fallback_pages);
-		add_u64(o, "setup_ns", dsamig_offload_setup_ns(off));
-		add_u64(o, "transfer_ns", off->phase_ns[DSAMIG_PHASE_WAIT]);
-		json_object_object_add(j, names[b], o);
-	}
-	o = json_object_new_object();
-	add_u64(o, "pages", st->cpu_pages);
-	add_u64(o, "copy_ns", st->cpu_copy_ns);
-	json_object_object_add(j, "cpu_copy", o);
-	return j;
 }
 
 static int print_json(const struct compact_report *r, const struct top_session *s)
@@ -200,34 +154,27 @@ static int print_json(const struct compact_report *r, const struct top_session *
 	json_object_object_add(j, "nodes", nodes);
 	json_object_object_add(j, "duration_s", json_object_new_double(r->secs));
 	json_object_object_add(j, "interrupted", json_object_new_boolean(r->interrupted));
-	add_u64(j, "pages_migrated", r->migrated);
-	add_u64(j, "pages_failed", r->failed);
+	report_add_u64(j, "pages_migrated", r->migrated);
+	report_add_u64(j, "pages_failed", r->failed);
 	json_object_object_add(j, "pages_per_s",
 			       json_object_new_double(r->secs > 0 ? (double)r->migrated / r->secs : 0));
 	json_object_object_add(j, "fragmentation_score", frag);
 	vm = json_object_new_object();
 	for (n = 0; n < DSAMIG_NR_VMSTAT; n++)
-		add_u64(vm, dsamig_vmstat_name(n), r->vmstat.v[n]);
+		report_add_u64(vm, dsamig_vmstat_name(n), r->vmstat.v[n]);
 	json_object_object_add(j, "vmstat", vm);
 	json_object_object_add(j, "module_loaded", json_object_new_boolean(s->module));
 	if (s->module)
-		json_object_object_add(j, "copy", copy_json(&s->total));
-	add_u64(j, "lost_events", s->total.lost_events);
+		json_object_object_add(j, "copy", report_copy_json(&s->total));
+	report_add_u64(j, "lost_events", s->total.lost_events);
 	printf("%s\n", json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN));
 	json_object_put(j);
 	return 0;
 }
 
-static void print_ns(const char *what, uint64_t ns, uint64_t pages)
-{
-	printf("    %-18s %12.3f ms %10.0f ns/page\n", what, (double)ns / 1e6,
-	       pages ? (double)ns / (double)pages : 0);
-}
-
 static void print_human(const struct compact_report *r, const struct top_session *s)
 {
-	const struct dsamig_stats *st = &s->total;
-	unsigned int n, b;
+	unsigned int n;
 
 	printf("Compaction%s (%.2f s)\n", r->interrupted ? ", interrupted" : "", r->secs);
 	printf("  %-20s %12llu pages\n", "migrated", (unsigned long long)r->migrated);
@@ -242,32 +189,7 @@ static void print_human(const struct compact_report *r, const struct top_session
 	for (n = 0; n < DSAMIG_STATS_NODES; n++)
 		if (dsamig_nodemask_test(&r->nodes, n))
 			printf("    node %-14u %6d %8d\n", n, r->before[n], r->after[n]);
-	if (!s->module) {
-		printf("  dsamig.ko is not loaded: the kernel copied every page on the CPU\n");
-		return;
-	}
-	for (b = 0; b < DSAMIG_NR_BACKENDS; b++) {
-		const struct dsamig_offload *off = &st->offload[b];
-		static const char *const names[DSAMIG_NR_BACKENDS] = {
-#define NAME(e, s) s,
-			DSAMIG_BACKENDS(NAME)
-#undef NAME
-		};
-		char what[32];
-
-		if (b == DSAMIG_BACKEND_OFF || !off->runs)
-			continue;
-		printf("  %-20s %12llu pages %8llu runs %6llu fallback pages\n", names[b],
-		       (unsigned long long)off->pages, (unsigned long long)off->runs,
-		       (unsigned long long)off->fallback_pages);
-		snprintf(what, sizeof(what), "setup");
-		print_ns(what, dsamig_offload_setup_ns(off), off->pages + off->fallback_pages);
-		print_ns("transfer", off->phase_ns[DSAMIG_PHASE_WAIT],
-			 off->pages + off->fallback_pages);
-	}
-	printf("  %-20s %12llu pages\n", "cpu copies", (unsigned long long)st->cpu_pages);
-	if (st->cpu_pages)
-		print_ns("copying", st->cpu_copy_ns, st->cpu_pages);
+	report_copy_human(s);
 }
 
 static int check_nodes(const char *cmd, struct compact_args *a)
@@ -330,7 +252,7 @@ int cmd_compact(int argc, char *argv[])
 	if (ret)
 		return ret;
 	top_signals(&s, NULL);
-	reason = compaction_reason(s.dec);
+	reason = report_reason(s.dec, "compaction", 0);
 	if (pipe2(pfd, O_CLOEXEC)) {
 		fprintf(stderr, "%s: cannot create a pipe: %s\n", argv[0], strerror(errno));
 		top_session_close(&s);

@@ -47,8 +47,10 @@ void cli_fmt_bytes(char *buf, size_t size, double bytes);
 
 /* The verbs */
 int cmd_compact(int argc, char *argv[]);
+int cmd_demote(int argc, char *argv[]);
 int cmd_get(int argc, char *argv[]);
 int cmd_load(int argc, char *argv[]);
+int cmd_promote(int argc, char *argv[]);
 int cmd_set(int argc, char *argv[]);
 int cmd_setup(int argc, char *argv[]);
 int cmd_unload(int argc, char *argv[]);

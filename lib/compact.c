@@ -12,6 +12,7 @@
 
 #include "compact.h"
 #include "parse.h"
+#include "sysfile.h"
 
 #define NODE_DIR "/sys/devices/system/node"
 
@@ -47,49 +48,9 @@ int dsamig_vmstat_parse(const char *text, struct dsamig_vmstat *out)
 	return 0;
 }
 
-/* The whole of a small text file, NUL-terminated; NULL with errno set. */
-static char *slurp(const char *path)
-{
-	size_t len = 0, cap = 16384;
-	char *buf = malloc(cap), *bigger;
-	ssize_t r;
-	int fd, e;
-
-	if (!buf)
-		return NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		goto fail;
-	while ((r = read(fd, buf + len, cap - len - 1)) > 0) {
-		len += (size_t)r;
-		if (cap - len >= 2)
-			continue;
-		bigger = realloc(buf, cap * 2);
-		if (!bigger) {
-			errno = ENOMEM;
-			r = -1;
-			break;
-		}
-		buf = bigger;
-		cap *= 2;
-	}
-	e = errno;
-	close(fd);
-	errno = e;
-	if (r < 0)
-		goto fail;
-	buf[len] = '\0';
-	return buf;
-fail:
-	e = errno;
-	free(buf);
-	errno = e;
-	return NULL;
-}
-
 int dsamig_vmstat_read(struct dsamig_vmstat *out)
 {
-	char *text = slurp("/proc/vmstat");
+	char *text = dsamig_slurp("/proc/vmstat");
 	int err;
 
 	if (!text)
@@ -126,7 +87,7 @@ int dsamig_nodes_parse(const char *text, struct dsamig_nodemask *mask)
 
 int dsamig_nodes_with_memory(struct dsamig_nodemask *mask)
 {
-	char *text = slurp(NODE_DIR "/has_memory");
+	char *text = dsamig_slurp(NODE_DIR "/has_memory");
 	int err;
 
 	if (!text)

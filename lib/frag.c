@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "frag.h"
+#include "sysfile.h"
 
 #define MAX_ORDERS	16
 #define MAX_ZONES	1024
@@ -155,46 +156,10 @@ out:
 	return err;
 }
 
-static char *read_text(const char *path)
-{
-	size_t len = 0, cap = 65536;
-	char *buf = malloc(cap);
-	ssize_t r;
-	int fd;
-
-	if (!buf)
-		return NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		free(buf);
-		return NULL;
-	}
-	while ((r = read(fd, buf + len, cap - len - 1)) > 0) {
-		len += (size_t)r;
-		if (cap - len < 2) {
-			char *bigger = realloc(buf, cap * 2);
-
-			if (!bigger) {
-				r = -1;
-				break;
-			}
-			buf = bigger;
-			cap *= 2;
-		}
-	}
-	close(fd);
-	if (r < 0) {
-		free(buf);
-		return NULL;
-	}
-	buf[len] = '\0';
-	return buf;
-}
-
 int dsamig_frag_read(int *score, unsigned int max_nodes)
 {
-	char *buddy = read_text("/proc/buddyinfo");
-	char *zone = read_text("/proc/zoneinfo");
+	char *buddy = dsamig_slurp("/proc/buddyinfo");
+	char *zone = dsamig_slurp("/proc/zoneinfo");
 	int err = -EIO;
 
 	if (buddy && zone)

@@ -17,27 +17,9 @@
 #include "dsamig.h"
 #include "module.h"
 #include "parse.h"
+#include "sysfile.h"
 
 #define SYS_MODULE "/sys/module/" DSAMIG_MODULE
-
-/* The first line of @path into @buf, without its newline. */
-static int read_line(const char *path, char *buf, size_t size)
-{
-	ssize_t n;
-	int fd, err;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, size - 1);
-	err = errno;
-	close(fd);
-	if (n < 0)
-		return -err;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
-}
 
 bool dsamig_module_loaded(void)
 {
@@ -48,7 +30,7 @@ int dsamig_module_version(char *buf, size_t size)
 {
 	if (!dsamig_module_loaded())
 		return -ENOENT;
-	return read_line(SYS_MODULE "/version", buf, size);
+	return dsamig_read_line(SYS_MODULE "/version", buf, size);
 }
 
 static int copy_path(char *buf, size_t size, const char *path)
@@ -177,27 +159,15 @@ int dsamig_module_knob_read(const char *name, char *buf, size_t size)
 	if (!dsamig_module_loaded())
 		return -ENOENT;
 	snprintf(path, sizeof(path), DSAMIG_PARAMS_DIR "/%s", name);
-	return read_line(path, buf, size);
+	return dsamig_read_line(path, buf, size);
 }
 
 int dsamig_module_knob_write(const char *name, const char *value)
 {
 	char path[256];
-	size_t len = strlen(value);
-	ssize_t n;
-	int fd, err = 0;
 
 	snprintf(path, sizeof(path), DSAMIG_PARAMS_DIR "/%s", name);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, value, len);
-	if (n < 0)
-		err = -errno;
-	else if ((size_t)n != len)
-		err = -EIO;
-	close(fd);
-	return err;
+	return dsamig_write_str(path, value);
 }
 
 int dsamig_counter_read(const char *path, uint64_t *value)
@@ -206,7 +176,7 @@ int dsamig_counter_read(const char *path, uint64_t *value)
 	int err;
 
 	snprintf(file, sizeof(file), DSAMIG_COUNTERS_DIR "/%s", path);
-	err = read_line(file, buf, sizeof(buf));
+	err = dsamig_read_line(file, buf, sizeof(buf));
 	if (err)
 		return err;
 	return dsamig_parse_uint(buf, 0, UINT64_MAX, value);
