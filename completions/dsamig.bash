@@ -3,7 +3,7 @@
 
 # The verbs, as 'dsamig --help' lists them. A new verb goes here, and its
 # options and arguments in a function _dsamig_cmd_<verb> below.
-_dsamig_verbs=(compact get help load set setup stat status top unload)
+_dsamig_verbs=(compact demote get help load promote set setup stat status top unload)
 
 _dsamig_global_opts=(--help --usage --version -V)
 
@@ -13,10 +13,23 @@ _dsamig_reply()
 	mapfile -t COMPREPLY < <(compgen -W "$*" -- "${COMP_WORDS[COMP_CWORD]}")
 }
 
-# _dsamig_nodes: the NUMA nodes that have memory, one a word.
+# _dsamig_nodes: the NUMA nodes that have memory, one a word: has_memory
+# ("0-1,3"), or every node directory when it cannot be read.
 _dsamig_nodes()
 {
-	local n
+	local n list a b ranges=()
+
+	if read -r list 2>/dev/null </sys/devices/system/node/has_memory && [[ $list ]]; then
+		IFS=, read -ra ranges <<<"$list"
+		for n in "${ranges[@]}"; do
+			a=${n%-*} b=${n#*-}
+			[[ $a$b =~ ^[0-9]+$ ]] || continue
+			for ((; a <= b; a++)); do
+				printf '%s ' "$a"
+			done
+		done
+		return
+	fi
 	for n in /sys/devices/system/node/node[0-9]*; do
 		[[ -e $n ]] && printf '%s ' "${n##*node}"
 	done
@@ -32,6 +45,36 @@ _dsamig_cmd_compact()
 	esac
 	[[ ${COMP_WORDS[COMP_CWORD]} == -* ]] &&
 		_dsamig_reply -N --node -a --all -j --json -q --quiet --help --usage
+}
+
+# promote and demote --from NODE --to NODE [OPTION...]: nodes from /sys.
+# $1: the option that says which pages (--hot, --min-age).
+_dsamig_move()
+{
+	case ${COMP_WORDS[COMP_CWORD - 1]} in
+	-f | --from | -t | --to)
+		_dsamig_reply "$(_dsamig_nodes)"
+		return ;;
+	-H | --hot | --min-age | -Q | --quota | -d | --duration)
+		return ;;
+	esac
+	[[ ${COMP_WORDS[COMP_CWORD]} == -* ]] &&
+		_dsamig_reply -f --from -t --to "$@" -Q --quota -d --duration -j --json \
+			-q --quiet --help --usage
+}
+
+# promote --from NODE --to NODE [--hot PERCENT] [--quota BYTES] [--duration TIME]
+#         [--json] [--quiet]
+_dsamig_cmd_promote()
+{
+	_dsamig_move -H --hot
+}
+
+# demote --from NODE --to NODE [--min-age TIME] [--quota BYTES] [--duration TIME]
+#        [--json] [--quiet]
+_dsamig_cmd_demote()
+{
+	_dsamig_move --min-age
 }
 
 # help [COMMAND]. $1: the index of the verb in COMP_WORDS.
