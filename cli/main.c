@@ -33,8 +33,8 @@ static const struct dsamig_cmd {
 	{ "get", cmd_get, "Print knobs of dsamig.ko" },
 	{ "status", cmd_status, "Show DSA devices, dsamig.ko and what is missing" },
 	{ "compact", cmd_compact, "Compact nodes now and report what it migrated" },
-	{ "promote", cmd_promote, "Move hot pages to a node now with DAMON, and report" },
-	{ "demote", cmd_demote, "Move cold pages to a node now with DAMON, and report" },
+	{ "promote", cmd_promote, "Move hot pages to a node now with DAMON" },
+	{ "demote", cmd_demote, "Move cold pages to a node now with DAMON" },
 };
 
 static const struct dsamig_cmd *find_cmd(const char *name)

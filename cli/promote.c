@@ -223,7 +223,7 @@ static int create_error(const char *cmd, int err)
 			damon.others_on, damon.others == 1 ? "it" : "them");
 		break;
 	default:
-		fprintf(stderr, "%s: cannot set up a DAMON kdamond: writing %s failed: %s\n", cmd,
+		fprintf(stderr, "%s: cannot set up a DAMON kdamond: %s failed: %s\n", cmd,
 			damon.failed, strerror(-err));
 	}
 	return DSAMIG_EXIT_FAILURE;
@@ -349,6 +349,7 @@ static void run(struct promote_report *r, struct top_session *s, uint64_t t0)
 	const struct promote_args *a = r->a;
 	bool tty = !a->json && !a->quiet && isatty(STDERR_FILENO);
 	uint64_t end = t0 + a->duration_ns, next = t0 + PROGRESS_NS, now;
+	struct dsamig_damon_stats st;
 
 	while (!top_stop) {
 		top_wait(s, next < end ? next : end, -1);
@@ -360,8 +361,12 @@ static void run(struct promote_report *r, struct top_session *s, uint64_t t0)
 			r->died = true;
 			break;
 		}
-		if (tty && !dsamig_damon_stats(&damon, &r->st))
-			progress(r, (double)(now - t0) / 1e9);
+		/* also the last stats should the kdamond end by itself */
+		if (!dsamig_damon_stats(&damon, &st)) {
+			r->st = st;
+			if (tty)
+				progress(r, (double)(now - t0) / 1e9);
+		}
 	}
 	r->interrupted = top_stop;
 	r->secs = (double)(top_now_ns() - t0) / 1e9;
@@ -375,6 +380,8 @@ static int cmd_move(int argc, char *argv[], bool demote)
 				  .duration_ns = 10 * NSEC };
 	struct promote_report r = { .a = &a };
 	struct dsamig_damon_scheme scheme;
+	struct dsamig_damon_stats final;
+	enum dsamig_damon_gap gap;
 	struct dsamig_nodemask mem;
 	struct dsamig_vmstat vm0, vm1;
 	struct top_session s;
@@ -399,9 +406,9 @@ static int cmd_move(int argc, char *argv[], bool demote)
 	      check_node(argv[0], &mem, "target", a.to);
 	if (ret)
 		return ret;
-	if (dsamig_damon_check_admin(DSAMIG_DAMON_ADMIN)) {
-		fprintf(stderr, "%s: %s\n", argv[0],
-			dsamig_damon_gap_str(dsamig_damon_check_admin(DSAMIG_DAMON_ADMIN)));
+	gap = dsamig_damon_check_admin(DSAMIG_DAMON_ADMIN);
+	if (gap) {
+		fprintf(stderr, "%s: %s\n", argv[0], dsamig_damon_gap_str(gap));
 		return DSAMIG_EXIT_FAILURE;
 	}
 	ret = find_ranges(argv[0], &r);
@@ -432,20 +439,30 @@ static int cmd_move(int argc, char *argv[], bool demote)
 			fprintf(stderr, "%s: DAMON is busy: an exclusive user (DAMON_RECLAIM or "
 				"DAMON_LRU_SORT) runs; see /sys/module/damon_*/parameters/enabled\n",
 				argv[0]);
+		else if (err == -ETIMEDOUT)
+			fprintf(stderr, "%s: the kdamond did not apply its scheme within 30 s; "
+				"nothing was migrated\n", argv[0]);
 		else
-			fprintf(stderr, "%s: cannot start the kdamond: %s\n", argv[0],
-				strerror(-err));
+			fprintf(stderr, "%s: cannot start the kdamond (%s: %s)\n", argv[0],
+				damon.failed, strerror(-err));
 		return DSAMIG_EXIT_FAILURE;
 	}
 	t0 = top_now_ns();
 	run(&r, &s, t0);
 
 	/* final stats: no migration after the quiesce, then off and removed */
-	err = r.died ? 0 : dsamig_damon_quiesce(&damon);
-	err = err ?: dsamig_damon_stats(&damon, &r.st);
-	if (err)
-		fprintf(stderr, "%s: cannot read the final DAMON stats (%s: %s); the report "
-			"shows the last ones read\n", argv[0], damon.failed, strerror(-err));
+	if (r.died) {
+		fprintf(stderr, "%s: the kdamond ended by itself after %.1f s; the report shows "
+			"the last stats read\n", argv[0], r.secs);
+	} else {
+		err = dsamig_damon_quiesce(&damon) ?: dsamig_damon_stats(&damon, &final);
+		if (err)
+			fprintf(stderr, "%s: cannot read the final DAMON stats (%s: %s); the "
+				"report shows the last ones read\n", argv[0], damon.failed,
+				strerror(-err));
+		else
+			r.st = final;
+	}
 	err = dsamig_damon_destroy(&damon);
 	top_drain(&s);
 	if (!dsamig_vmstat_read(&vm1))

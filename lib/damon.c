@@ -21,6 +21,16 @@
 #define BUSY_TRIES	100
 #define BUSY_WAIT_NS	20000000L
 
+/*
+ * The quota is per second. Linux 6.12 sizes it only when a charge window
+ * ends (mm/damon/core.c, damos_adjust_quota): the first window has none,
+ * so a scheme with a quota first runs as "stat" of everything until a
+ * window has passed, and only then gets its action (see warm_up()).
+ */
+#define QUOTA_RESET_MS	1000
+#define WARMUP_POLLS	300
+#define WARMUP_POLL_NS	100000000L
+
 /* snprintf() into a PATH_MAX buffer; a path too long is cut (and fails to open). */
 static void pathf(char *buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -87,9 +97,9 @@ enum dsamig_damon_gap dsamig_damon_check_scheme(const char *scheme_dir)
 	return exists(scheme_dir, "target_nid") ? DSAMIG_DAMON_OK : DSAMIG_DAMON_NO_MIGRATE;
 }
 
-static void busy_wait(void)
+static void sleep_ns(long ns)
 {
-	struct timespec ts = { 0, BUSY_WAIT_NS };
+	struct timespec ts = { ns / 1000000000L, ns % 1000000000L };
 
 	nanosleep(&ts, NULL);
 }
@@ -113,10 +123,10 @@ static int put(struct dsamig_damon *d, const char *base, const char *value,
 		err = dsamig_write_str(path, value);
 		if (err != -EBUSY)
 			break;
-		busy_wait();
+		sleep_ns(BUSY_WAIT_NS);
 	}
 	if (err)
-		snprintf(d->failed, sizeof(d->failed), "%s: %s", path, value);
+		snprintf(d->failed, sizeof(d->failed), "writing %s to %s", value, path);
 	return err;
 }
 
@@ -137,8 +147,10 @@ static int count_others(struct dsamig_damon *d, const char *admin_dir)
 
 	pathf(path, "%s/kdamonds/nr_kdamonds", admin_dir);
 	err = dsamig_read_u64(path, 10, &nr);
-	if (err)
+	if (err) {
+		snprintf(d->failed, sizeof(d->failed), "reading %s", path);
 		return err;
+	}
 	d->others = (unsigned int)nr;
 	d->others_on = 0;
 	for (k = 0; k < nr; k++) {
@@ -147,6 +159,29 @@ static int count_others(struct dsamig_damon *d, const char *admin_dir)
 			d->others_on++;
 	}
 	return nr ? -EBUSY : 0;
+}
+
+/* The access pattern and action of the scheme, @warmup: "stat" of everything. */
+static int put_pattern(struct dsamig_damon *d, const char *sch,
+		       const struct dsamig_damon_scheme *s, bool warmup)
+{
+	int err;
+
+	err = put_u64(d, sch, 4096, "access_pattern/sz/min") ?:
+	      put_u64(d, sch, UINT64_C(1) << 62, "access_pattern/sz/max") ?:
+	      put_u64(d, sch, warmup ? 0 : s->min_accesses, "access_pattern/nr_accesses/min") ?:
+	      put_u64(d, sch, warmup ? UINT32_MAX : s->max_accesses,
+		      "access_pattern/nr_accesses/max") ?:
+	      put_u64(d, sch, warmup ? 0 : s->min_age, "access_pattern/age/min") ?:
+	      put_u64(d, sch, UINT32_MAX, "access_pattern/age/max");
+	if (err)
+		return err;
+	err = put(d, sch, warmup ? "stat" : s->hot ? "migrate_hot" : "migrate_cold", "action");
+	if (err == -EINVAL && !warmup) {
+		d->gap = DSAMIG_DAMON_NO_MIGRATE;
+		return -EOPNOTSUPP;
+	}
+	return err;
 }
 
 static int configure_scheme(struct dsamig_damon *d, const char *ctx,
@@ -162,26 +197,16 @@ static int configure_scheme(struct dsamig_damon *d, const char *ctx,
 	d->gap = dsamig_damon_check_scheme(sch);
 	if (d->gap)
 		return -EOPNOTSUPP;
-	err = put_u64(d, sch, 4096, "access_pattern/sz/min") ?:
-	      put_u64(d, sch, UINT64_C(1) << 62, "access_pattern/sz/max") ?:
-	      put_u64(d, sch, s->min_accesses, "access_pattern/nr_accesses/min") ?:
-	      put_u64(d, sch, s->max_accesses, "access_pattern/nr_accesses/max") ?:
-	      put_u64(d, sch, s->min_age, "access_pattern/age/min") ?:
-	      put_u64(d, sch, UINT32_MAX, "access_pattern/age/max");
-	if (err)
+	/* the real pattern first: a kernel without the action refuses it here */
+	err = put_pattern(d, sch, s, false) ?:
+	      put_u64(d, sch, s->target_nid, "target_nid") ?:
+	      put_u64(d, sch, s->quota_bytes ? QUOTA_RESET_MS : 0, "quotas/reset_interval_ms") ?:
+	      put_u64(d, sch, s->quota_bytes, "quotas/bytes") ?:
+	      put_u64(d, sch, 0, "quotas/ms") ?:
+	      put(d, sch, "none", "watermarks/metric");
+	if (err || !s->quota_bytes)
 		return err;
-	err = put(d, sch, s->hot ? "migrate_hot" : "migrate_cold", "action");
-	if (err == -EINVAL) {
-		d->gap = DSAMIG_DAMON_NO_MIGRATE;
-		return -EOPNOTSUPP;
-	}
-	if (err)
-		return err;
-	return put_u64(d, sch, s->target_nid, "target_nid") ?:
-	       put_u64(d, sch, s->quota_bytes ? 1000 : 0, "quotas/reset_interval_ms") ?:
-	       put_u64(d, sch, s->quota_bytes, "quotas/bytes") ?:
-	       put_u64(d, sch, 0, "quotas/ms") ?:
-	       put(d, sch, "none", "watermarks/metric");
+	return put_pattern(d, sch, s, true);
 }
 
 static int configure(struct dsamig_damon *d, const struct dsamig_damon_scheme *s)
@@ -223,6 +248,8 @@ int dsamig_damon_create(struct dsamig_damon *d, const char *admin_dir,
 	int err;
 
 	memset(d, 0, sizeof(*d));
+	d->scheme = *s;
+	d->scheme.ranges = NULL;
 	d->gap = dsamig_damon_check_admin(admin_dir);
 	if (d->gap)
 		return -ENOENT;
@@ -241,16 +268,47 @@ int dsamig_damon_create(struct dsamig_damon *d, const char *admin_dir,
 	return err;
 }
 
+static int read_stats(struct dsamig_damon *d, struct dsamig_damon_stats *st);
+
+/*
+ * With a quota: wait until the "stat" scheme has been applied once (its
+ * charge window then starts), let that window pass, then give the scheme
+ * its pattern and action online. The stats so far become the baseline.
+ */
+static int warm_up(struct dsamig_damon *d)
+{
+	struct dsamig_damon_stats st;
+	char sch[PATH_MAX];
+	int i, err;
+
+	for (i = 0; i < WARMUP_POLLS; i++) {
+		err = read_stats(d, &st);
+		if (err)
+			return err;
+		if (st.nr_tried)
+			break;
+		sleep_ns(WARMUP_POLL_NS);
+	}
+	if (i == WARMUP_POLLS)
+		return -ETIMEDOUT;
+	sleep_ns(QUOTA_RESET_MS * 1000000L + WARMUP_POLL_NS);
+	pathf(sch, "%s/contexts/0/schemes/0", d->kdamond);
+	err = put_pattern(d, sch, &d->scheme, false) ?:
+	      put(d, d->kdamond, "commit", "state");
+	return err ?: read_stats(d, &d->base);
+}
+
 int dsamig_damon_start(struct dsamig_damon *d)
 {
 	int err = put(d, d->kdamond, "on", "state");
 
-	if (!err)
-		d->running = true;
-	return err;
+	if (err)
+		return err;
+	d->running = true;
+	return d->scheme.quota_bytes ? warm_up(d) : 0;
 }
 
-int dsamig_damon_stats(struct dsamig_damon *d, struct dsamig_damon_stats *st)
+static int read_stats(struct dsamig_damon *d, struct dsamig_damon_stats *st)
 {
 	static const char *const names[] = {
 		"nr_tried", "sz_tried", "nr_applied", "sz_applied", "qt_exceeds",
@@ -266,8 +324,24 @@ int dsamig_damon_stats(struct dsamig_damon *d, struct dsamig_damon_stats *st)
 		pathf(path, "%s/contexts/0/schemes/0/stats/%s", d->kdamond,
 			 names[i]);
 		err = dsamig_read_u64(path, 10, v[i]);
+		if (err)
+			snprintf(d->failed, sizeof(d->failed), "reading %s", path);
 	}
 	return err;
+}
+
+int dsamig_damon_stats(struct dsamig_damon *d, struct dsamig_damon_stats *st)
+{
+	int err = read_stats(d, st);
+
+	if (err)
+		return err;
+	st->nr_tried -= d->base.nr_tried;
+	st->sz_tried -= d->base.sz_tried;
+	st->nr_applied -= d->base.nr_applied;
+	st->sz_applied -= d->base.sz_applied;
+	st->qt_exceeds -= d->base.qt_exceeds;
+	return 0;
 }
 
 int dsamig_damon_quiesce(struct dsamig_damon *d)
@@ -281,6 +355,9 @@ int dsamig_damon_destroy(struct dsamig_damon *d)
 	char kdamonds[PATH_MAX], *slash;
 	int err = 0, e;
 
+	/* a kdamond that ended by itself (pid -1) refuses "off" */
+	if (d->running && !dsamig_damon_pid(d))
+		d->running = false;
 	if (d->running) {
 		err = put(d, d->kdamond, "off", "state");
 		if (!err)

@@ -40,6 +40,11 @@ enum dsamig_damon_gap dsamig_damon_check_admin(const char *admin_dir);
 enum dsamig_damon_gap dsamig_damon_check_context(const char *context_dir);
 enum dsamig_damon_gap dsamig_damon_check_scheme(const char *scheme_dir);
 
+/* The scheme's cumulative stats (stats/ in sysfs). */
+struct dsamig_damon_stats {
+	uint64_t nr_tried, sz_tried, nr_applied, sz_applied, qt_exceeds;
+};
+
 struct dsamig_damon_scheme {
 	bool hot;			/* migrate_hot, else migrate_cold */
 	unsigned int target_nid;
@@ -52,11 +57,6 @@ struct dsamig_damon_scheme {
 	unsigned int nr_ranges;
 };
 
-/* The scheme's cumulative stats (stats/ in sysfs). */
-struct dsamig_damon_stats {
-	uint64_t nr_tried, sz_tried, nr_applied, sz_applied, qt_exceeds;
-};
-
 struct dsamig_damon {
 	char kdamond[PATH_MAX];		/* .../kdamonds/0, once created */
 	bool created, running;
@@ -64,6 +64,8 @@ struct dsamig_damon {
 	unsigned int others;		/* kdamonds found, when -EBUSY */
 	unsigned int others_on;		/* of which running */
 	char failed[PATH_MAX + 64];	/* the write that failed: "path: value" */
+	struct dsamig_damon_scheme scheme;	/* as created (no ranges) */
+	struct dsamig_damon_stats base;	/* stats of the warm-up, not reported */
 };
 
 /*
@@ -78,7 +80,12 @@ struct dsamig_damon {
 int dsamig_damon_create(struct dsamig_damon *d, const char *admin_dir,
 			const struct dsamig_damon_scheme *s);
 
-/* Turn it on. -EBUSY when an exclusive DAMON user (a DAMON module) runs. */
+/*
+ * Turn it on. -EBUSY when an exclusive DAMON user (a DAMON module) runs.
+ * With a quota this takes a second or two: Linux 6.12 enforces no quota in
+ * a scheme's first charge window, so the scheme gets its action only once
+ * that window has passed (-ETIMEDOUT when the kdamond never applies it).
+ */
 int dsamig_damon_start(struct dsamig_damon *d);
 
 /* Ask the kdamond for fresh stats (blocks up to an aggregation interval). */
