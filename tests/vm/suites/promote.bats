@@ -1,0 +1,162 @@
+#!/usr/bin/env bats
+# dsamig promote and demote: DAMON moves a hot buffer of node 1 to node 0
+# and a cold one of node 0 to node 1 (checked with move_pages status
+# queries), the report matches the kernel's counts, bad input is refused
+# before anything changes, and nothing is left behind on any exit.
+
+load /usr/lib/bats/bats-support/load.bash
+load /usr/lib/bats/bats-assert/load.bash
+load top.bash
+load dsamig.bash
+load dsasim.bash
+
+teardown() {
+	[[ -z ${memhold_pid:-} ]] || kill -TERM "$memhold_pid" 2>/dev/null || true
+	[[ -z ${dsamig_pid:-} ]] || kill -KILL "$dsamig_pid" 2>/dev/null || true
+	damon_stop
+	dsamig_unload
+	dsasim_unload
+}
+
+# no_leftovers: no kdamond, no tracing instance of dsamig's
+no_leftovers() {
+	[ "$(cat $DAMON/nr_kdamonds)" = 0 ]
+	[ -z "$(dsamig_instances)" ]
+}
+
+# moved NODE: how many of memhold's pages ended on NODE (after memhold_stop)
+moved() {
+	tail -n 1 "$BATS_TEST_TMPDIR/memhold" | jq ".nodes[\"$1\"] // 0"
+}
+
+@test "promote --from 1 --to 0 --json: the hot buffer moves, bytes match the kernel's count" {
+	memhold_start --mb 64 --node 1 --hot
+	before=$(pgmigrate)
+	run -0 --separate-stderr "$DSAMIG" promote --from 1 --to 0 --duration 6s --json
+	after=$(pgmigrate)
+	echo "$output"
+	memhold_stop
+	memhold_pid=
+	# at least 90% of the 16384 hot pages are on node 0 now
+	[ "$(moved 0)" -ge 14746 ]
+	jq -e '.action == "migrate_hot" and .from == 1 and .to == 0 and .interrupted == false' \
+		<<<"$output"
+	applied=$(jq .bytes_applied <<<"$output")
+	pages=$(jq .pages_migrated <<<"$output")
+	# DAMON's sz_applied, the traced migrations and the kernel's counter agree
+	[ "$applied" -eq $((pages * 4096)) ]
+	[ "$pages" -eq $((${after% *} - ${before% *})) ]
+	[ "$(jq .pages_applied <<<"$output")" -eq "$pages" ]
+	[ "$pages" -ge "$(moved 0)" ]
+	[ "$(jq '.bytes_tried >= .bytes_applied' <<<"$output")" = true ]
+	[ "$(jq '.ranges | length' <<<"$output")" -ge 1 ]
+	[ "$(jq .module_loaded <<<"$output")" = false ]
+	[ "$(jq .lost_events <<<"$output")" -eq 0 ]
+	no_leftovers
+}
+
+@test "demote --from 0 --to 1: a cold buffer moves to node 1, human report" {
+	memhold_start --mb 32 --node 0
+	run -0 "$DSAMIG" demote --from 0 --to 1 --duration 6s --quiet
+	memhold_stop
+	memhold_pid=
+	[ "$(moved 1)" -ge 7372 ]
+	assert_line --regexp '^Demotion node 0 -> node 1 \([0-9.]+ s\)$'
+	assert_line --regexp '^  cold +1\.000 s not accessed$'
+	assert_line --regexp '^  migrated +[0-9.]+ [KMG]iB +[1-9][0-9]* pages$'
+	assert_line --regexp '^  rate +[0-9]+ pages/s$'
+	assert_line --regexp '^  traced \(damon\) +[1-9][0-9]* pages +0 failed$'
+	assert_output --partial "dsamig.ko is not loaded"
+	no_leftovers
+}
+
+@test "promote --quota: DAMON moves no more than the quota per second" {
+	memhold_start --mb 64 --node 1 --hot
+	run -0 --separate-stderr "$DSAMIG" promote --from 1 --to 0 --duration 3s --quota 1M --json
+	echo "$output"
+	memhold_stop
+	memhold_pid=
+	secs=$(jq '.duration_s | ceil' <<<"$output")
+	[ "$(jq .quota_bytes_per_s <<<"$output")" -eq $((1 << 20)) ]
+	[ "$(jq .bytes_applied <<<"$output")" -gt 0 ]
+	[ "$(jq .bytes_applied <<<"$output")" -le $(((secs + 1) << 20)) ]
+	[ "$(jq .quota_exceeded <<<"$output")" -gt 0 ]
+	no_leftovers
+}
+
+@test "promote with dsamig.ko (backend=dsa over dsasim): the report shows DSA pages" {
+	dsasim_load
+	dsasim_kernel_wq wq0.0 32
+	dsasim_enable wq0.0
+	dsamig_load backend=dsa threshold=1 reasons=damon
+	memhold_start --mb 32 --node 1 --hot
+	run -0 --separate-stderr "$DSAMIG" promote --from 1 --to 0 --duration 6s --json
+	echo "$output"
+	memhold_stop
+	memhold_pid=
+	[ "$(jq .module_loaded <<<"$output")" = true ]
+	[ "$(jq .copy.dsa.pages <<<"$output")" -gt 0 ]
+	[ "$(jq '.copy.dsa.setup_ns > 0 and .copy.dsa.transfer_ns > 0' <<<"$output")" = true ]
+	[ "$(moved 0)" -ge 7372 ]
+}
+
+@test "promote: SIGINT stops it early, it still reports, the kdamond is removed" {
+	memhold_start --mb 32 --node 1 --hot
+	"$DSAMIG" promote --from 1 --to 0 --duration 600s --json > "$BATS_TEST_TMPDIR/out" &
+	dsamig_pid=$!
+	for _ in $(seq 100); do
+		[[ $(cat $DAMON/0/state 2>/dev/null) == on ]] && break
+		sleep 0.2
+	done
+	[ "$(cat $DAMON/0/state)" = on ]
+	sleep 1
+	kill -INT "$dsamig_pid"
+	status=0
+	wait "$dsamig_pid" || status=$?
+	dsamig_pid=
+	cat "$BATS_TEST_TMPDIR/out"
+	[ "$status" -eq 0 ]
+	jq -e '.interrupted == true and .duration_s < 600' "$BATS_TEST_TMPDIR/out"
+	no_leftovers
+	memhold_stop
+	memhold_pid=
+}
+
+@test "promote: SIGTERM during the run removes the kdamond too" {
+	"$DSAMIG" promote --from 1 --to 0 --duration 600s --quiet > /dev/null &
+	dsamig_pid=$!
+	for _ in $(seq 100); do
+		[[ $(cat $DAMON/0/state 2>/dev/null) == on ]] && break
+		sleep 0.2
+	done
+	kill -TERM "$dsamig_pid"
+	wait "$dsamig_pid"
+	dsamig_pid=
+	no_leftovers
+}
+
+@test "promote refuses to run next to a kdamond it did not create, and leaves it alone" {
+	damon_migrate migrate_hot 1 0
+	run -1 --separate-stderr "$DSAMIG" promote --from 1 --to 0 --duration 1s
+	assert_equal "$stderr" "dsamig promote: 1 DAMON kdamond is already configured (1 running); adding one would reset it, and dsamig does not touch kdamonds it did not create"
+	[ "$(cat $DAMON/nr_kdamonds)" = 1 ]
+	[ "$(cat $DAMON/0/state)" = on ]
+	[ "$(cat $DAMON/0/contexts/0/schemes/0/action)" = migrate_hot ]
+	[ -z "$(dsamig_instances)" ]
+}
+
+@test "promote and demote: bad nodes are one-line errors, nothing is created" {
+	run -2 --separate-stderr "$DSAMIG" promote --from 1 --to 1
+	assert_equal "$stderr" "dsamig promote: --from and --to are the same node (1); see 'dsamig promote --help'"
+	run -2 --separate-stderr "$DSAMIG" demote --from one --to 0
+	assert_equal "$stderr" "dsamig demote: bad node 'one' for --from: a node number; see 'dsamig demote --help'"
+	run -2 --separate-stderr "$DSAMIG" promote --to 0
+	assert_equal "$stderr" "dsamig promote: --from and --to are required; see 'dsamig promote --help'"
+	run -1 --separate-stderr "$DSAMIG" promote --from 7 --to 0
+	assert_equal "$stderr" "dsamig promote: source node 7 does not exist or has no memory; see /sys/devices/system/node/has_memory"
+	run -1 --separate-stderr "$DSAMIG" demote --from 0 --to 5
+	assert_equal "$stderr" "dsamig demote: target node 5 does not exist or has no memory; see /sys/devices/system/node/has_memory"
+	run -2 --separate-stderr "$DSAMIG" promote --from 1 --to 0 --hot 101
+	assert_equal "$stderr" "dsamig promote: bad --hot '101': a percentage from 1 to 100; see 'dsamig promote --help'"
+	no_leftovers
+}
