@@ -100,6 +100,7 @@ void dsamig_stats_migrate(struct dsamig_stats *s, uint64_t reason,
 void dsamig_stats_migrate_latency(struct dsamig_stats *s, uint64_t ns)
 {
 	dsamig_hist_add(&s->migrate_ns_hist, ns);
+	s->migrate_ns += ns;
 }
 
 void dsamig_stats_run(struct dsamig_stats *s, const struct dsamig_run_event *ev)

@@ -62,6 +62,7 @@ struct dsamig_stats {
 	struct dsamig_migrate_count migrate[DSAMIG_MAX_REASONS];
 	struct dsamig_hist migrate_pages_hist;	/* pages per migrate_pages() call */
 	struct dsamig_hist migrate_ns_hist;	/* its latency, from _start */
+	uint64_t migrate_ns;			/* the sum of those latencies */
 
 	/* dsamig.ko */
 	struct dsamig_offload offload[DSAMIG_NR_BACKENDS];

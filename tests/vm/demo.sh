@@ -65,3 +65,25 @@ if [[ -x $memhold ]]; then
 	kill -TERM "$memhold_pid"
 	wait "$memhold_pid" || true
 fi
+
+# Promotion and demotion on demand: DAMON moves a hot buffer of the slow
+# node to node 0, then a cold buffer of node 0 to the slow node; memhold
+# says where its pages are at the end (move_pages status query).
+if [[ -x $memhold ]]; then
+	step "dsamig promote --from 1 --to 0 --duration 5s   (memhold keeps 64 MiB of node 1 hot)"
+	"$memhold" --mb 64 --node 1 --hot > /tmp/memhold.demo &
+	memhold_pid=$!
+	until grep -q ready /tmp/memhold.demo 2>/dev/null; do sleep 0.2; done
+	"$dsamig" promote --from 1 --to 0 --duration 5s
+	kill -TERM "$memhold_pid"
+	wait "$memhold_pid" || true
+	echo "memhold: $(tail -n 1 /tmp/memhold.demo)"
+	step "dsamig demote --from 0 --to 1 --duration 5s   (memhold holds 32 MiB of node 0, untouched)"
+	"$memhold" --mb 32 --node 0 > /tmp/memhold.demo &
+	memhold_pid=$!
+	until grep -q ready /tmp/memhold.demo 2>/dev/null; do sleep 0.2; done
+	"$dsamig" demote --from 0 --to 1 --duration 5s
+	kill -TERM "$memhold_pid"
+	wait "$memhold_pid" || true
+	echo "memhold: $(tail -n 1 /tmp/memhold.demo)"
+fi

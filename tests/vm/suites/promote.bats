@@ -49,6 +49,8 @@ moved() {
 	[ "$(jq .pages_applied <<<"$output")" -eq "$pages" ]
 	[ "$pages" -ge "$(moved 0)" ]
 	[ "$(jq '.bytes_tried >= .bytes_applied' <<<"$output")" = true ]
+	# the pages moved faster than the run's average: DAMON also watches
+	[ "$(jq '.migrate_pages_s > 0 and .pages_per_migrate_s > .pages_per_s' <<<"$output")" = true ]
 	[ "$(jq '.ranges | length' <<<"$output")" -ge 1 ]
 	[ "$(jq .module_loaded <<<"$output")" = false ]
 	[ "$(jq .lost_events <<<"$output")" -eq 0 ]
