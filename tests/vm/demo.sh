@@ -56,14 +56,21 @@ fi
 
 # Compaction on demand: fragment node 0 with memhold, then compact it.
 memhold=$top/build/tests/vm/tools/memhold
-if [[ -x $memhold ]]; then
-	step "dsamig compact --node 0   (memhold holds 256 MiB of node 0, every other page freed)"
-	"$memhold" --mb 256 --node 0 --fragment > /tmp/memhold.demo &
+# hold ARGS...: memhold in the background until it is ready; release: stop it
+hold() {
+	"$memhold" "$@" > /tmp/memhold.demo &
 	memhold_pid=$!
 	until grep -q ready /tmp/memhold.demo 2>/dev/null; do sleep 0.2; done
-	"$dsamig" compact --node 0
+}
+release() {
 	kill -TERM "$memhold_pid"
 	wait "$memhold_pid" || true
+}
+if [[ -x $memhold ]]; then
+	step "dsamig compact --node 0   (memhold holds 256 MiB of node 0, every other page freed)"
+	hold --mb 256 --node 0 --fragment
+	"$dsamig" compact --node 0
+	release
 fi
 
 # Promotion and demotion on demand: DAMON moves a hot buffer of the slow
@@ -71,19 +78,13 @@ fi
 # says where its pages are at the end (move_pages status query).
 if [[ -x $memhold ]]; then
 	step "dsamig promote --from 1 --to 0 --duration 5s   (memhold keeps 64 MiB of node 1 hot)"
-	"$memhold" --mb 64 --node 1 --hot > /tmp/memhold.demo &
-	memhold_pid=$!
-	until grep -q ready /tmp/memhold.demo 2>/dev/null; do sleep 0.2; done
+	hold --mb 64 --node 1 --hot
 	"$dsamig" promote --from 1 --to 0 --duration 5s
-	kill -TERM "$memhold_pid"
-	wait "$memhold_pid" || true
+	release
 	echo "memhold: $(tail -n 1 /tmp/memhold.demo)"
 	step "dsamig demote --from 0 --to 1 --duration 5s   (memhold holds 32 MiB of node 0, untouched)"
-	"$memhold" --mb 32 --node 0 > /tmp/memhold.demo &
-	memhold_pid=$!
-	until grep -q ready /tmp/memhold.demo 2>/dev/null; do sleep 0.2; done
+	hold --mb 32 --node 0
 	"$dsamig" demote --from 0 --to 1 --duration 5s
-	kill -TERM "$memhold_pid"
-	wait "$memhold_pid" || true
+	release
 	echo "memhold: $(tail -n 1 /tmp/memhold.demo)"
 fi
