@@ -208,13 +208,9 @@ static int check_nodes(const char *cmd, struct compact_args *a)
 		a->nodes = mem;
 		return 0;
 	}
-	for (n = 0; n < DSAMIG_MAX_NODES; n++) {
-		if (dsamig_nodemask_test(&a->nodes, n) && !dsamig_nodemask_test(&mem, n)) {
-			fprintf(stderr, "%s: node %u does not exist or has no memory; "
-				"see /sys/devices/system/node/has_memory\n", cmd, n);
+	for (n = 0; n < DSAMIG_MAX_NODES; n++)
+		if (dsamig_nodemask_test(&a->nodes, n) && cli_node_has_memory(cmd, "", n, &mem))
 			return DSAMIG_EXIT_FAILURE;
-		}
-	}
 	return 0;
 }
 

@@ -41,6 +41,16 @@ int cli_usage_error(const struct argp_state *state, const char *fmt, ...)
  */
 int cli_need_root(const char *name, const char *what);
 
+struct dsamig_nodemask;
+
+/*
+ * DSAMIG_EXIT_OK when @node is in @mem (the nodes with memory); else
+ * "<name>: <what>node N does not exist; ..." or "... has no memory; ..."
+ * on stderr and DSAMIG_EXIT_FAILURE. @what is "" or a word and a space.
+ */
+int cli_node_has_memory(const char *name, const char *what, unsigned int node,
+			const struct dsamig_nodemask *mem);
+
 /* Human units, "12.5 us", "3.2 MiB", in cli/units.c. */
 void cli_fmt_ns(char *buf, size_t size, double ns);
 void cli_fmt_bytes(char *buf, size_t size, double bytes);

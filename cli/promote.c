@@ -169,16 +169,6 @@ static void restore_damon(void)
 	dsamig_damon_destroy(&damon);
 }
 
-static int check_node(const char *cmd, const struct dsamig_nodemask *mem, const char *what,
-		      unsigned int node)
-{
-	if (dsamig_nodemask_test(mem, node))
-		return 0;
-	fprintf(stderr, "%s: %s node %u does not exist or has no memory; "
-		"see /sys/devices/system/node/has_memory\n", cmd, what, node);
-	return DSAMIG_EXIT_FAILURE;
-}
-
 static int find_ranges(const char *cmd, struct promote_report *r)
 {
 	unsigned int node = r->a->from;
@@ -411,8 +401,8 @@ static int cmd_move(int argc, char *argv[], bool demote)
 			"is /sys/devices/system/node there?\n", argv[0], strerror(-err));
 		return DSAMIG_EXIT_FAILURE;
 	}
-	ret = check_node(argv[0], &mem, "source", a.from) ?:
-	      check_node(argv[0], &mem, "target", a.to);
+	ret = cli_node_has_memory(argv[0], "source ", a.from, &mem) ?:
+	      cli_node_has_memory(argv[0], "target ", a.to, &mem);
 	if (ret)
 		return ret;
 	gap = dsamig_damon_check_admin(DSAMIG_DAMON_ADMIN);
@@ -440,8 +430,10 @@ static int cmd_move(int argc, char *argv[], bool demote)
 		top_session_close(&s);
 		return create_error(argv[0], err);
 	}
+	damon.stop = &top_stop;
 	err = dsamig_damon_start(&damon);
-	if (err) {
+	/* -EINTR: stopped during the quota warm-up; the report says so */
+	if (err && err != -EINTR) {
 		dsamig_damon_destroy(&damon);
 		top_session_close(&s);
 		if (err == -EBUSY)

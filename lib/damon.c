@@ -275,6 +275,15 @@ static int read_stats(struct dsamig_damon *d, struct dsamig_damon_stats *st);
  * charge window then starts), let that window pass, then give the scheme
  * its pattern and action online. The stats so far become the baseline.
  */
+/* Stopped: what the inert warm-up tried is not reported either. */
+static bool stopped(struct dsamig_damon *d)
+{
+	if (!d->stop || !*d->stop)
+		return false;
+	read_stats(d, &d->base);
+	return true;
+}
+
 static int warm_up(struct dsamig_damon *d)
 {
 	struct dsamig_damon_stats st;
@@ -287,11 +296,17 @@ static int warm_up(struct dsamig_damon *d)
 			return err;
 		if (st.nr_tried)
 			break;
+		if (stopped(d))
+			return -EINTR;
 		sleep_ns(WARMUP_POLL_NS);
 	}
 	if (i == WARMUP_POLLS)
 		return -ETIMEDOUT;
-	sleep_ns(QUOTA_RESET_MS * 1000000L + WARMUP_POLL_NS);
+	for (i = 0; i <= QUOTA_RESET_MS * 1000000L / WARMUP_POLL_NS; i++) {
+		if (stopped(d))
+			return -EINTR;
+		sleep_ns(WARMUP_POLL_NS);
+	}
 	pathf(sch, "%s/contexts/0/schemes/0", d->kdamond);
 	err = put_pattern(d, sch, &d->scheme, false) ?:
 	      put(d, d->kdamond, "commit", "state");

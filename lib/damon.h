@@ -15,6 +15,7 @@
 #define DSAMIG_DAMON_H
 
 #include <limits.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -66,6 +67,7 @@ struct dsamig_damon {
 	char failed[PATH_MAX + 64];	/* the write that failed: "path: value" */
 	struct dsamig_damon_scheme scheme;	/* as created (no ranges) */
 	struct dsamig_damon_stats base;	/* stats of the warm-up, not reported */
+	const volatile sig_atomic_t *stop;	/* set by the caller: ends the warm-up */
 };
 
 /*
@@ -84,7 +86,8 @@ int dsamig_damon_create(struct dsamig_damon *d, const char *admin_dir,
  * Turn it on. -EBUSY when an exclusive DAMON user (a DAMON module) runs.
  * With a quota this takes a second or two: Linux 6.12 enforces no quota in
  * a scheme's first charge window, so the scheme gets its action only once
- * that window has passed (-ETIMEDOUT when the kdamond never applies it).
+ * that window has passed (-ETIMEDOUT when the kdamond never applies it;
+ * -EINTR when *d->stop became true meanwhile: the kdamond runs, inert).
  */
 int dsamig_damon_start(struct dsamig_damon *d);
 

@@ -79,6 +79,9 @@ setup_file() {
 	assert_failure 2
 	run "$TOP/tests/vm/run" --frobnicate -- true
 	assert_failure 2
+	run "$TOP/tests/vm/run" --cpu-node --smp 1 -- true
+	assert_failure 2
+	assert_output --partial "--cpu-node needs --smp 2 or more"
 	run "$TOP/tests/vm/run"
 	assert_failure 2
 	assert_output --partial "no command given"

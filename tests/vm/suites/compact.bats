@@ -69,7 +69,7 @@ teardown() {
 @test "compact: a node without memory is a clear error, nothing changed" {
 	before=$(pgmigrate)
 	run -1 --separate-stderr "$DSAMIG" compact --node 7
-	assert_equal "$stderr" "dsamig compact: node 7 does not exist or has no memory; see /sys/devices/system/node/has_memory"
+	assert_equal "$stderr" "dsamig compact: node 7 does not exist; see /sys/devices/system/node/online"
 	[ "$(pgmigrate)" = "$before" ]
 }
 

@@ -158,9 +158,9 @@ moved() {
 	run -2 --separate-stderr "$DSAMIG" promote --to 0
 	assert_equal "$stderr" "dsamig promote: --from and --to are required; see 'dsamig promote --help'"
 	run -1 --separate-stderr "$DSAMIG" promote --from 7 --to 0
-	assert_equal "$stderr" "dsamig promote: source node 7 does not exist or has no memory; see /sys/devices/system/node/has_memory"
+	assert_equal "$stderr" "dsamig promote: source node 7 does not exist; see /sys/devices/system/node/online"
 	run -1 --separate-stderr "$DSAMIG" demote --from 0 --to 5
-	assert_equal "$stderr" "dsamig demote: target node 5 does not exist or has no memory; see /sys/devices/system/node/has_memory"
+	assert_equal "$stderr" "dsamig demote: target node 5 does not exist; see /sys/devices/system/node/online"
 	run -2 --separate-stderr "$DSAMIG" promote --from 1 --to 0 --hot 101
 	assert_equal "$stderr" "dsamig promote: bad --hot '101': a percentage from 1 to 100; see 'dsamig promote --help'"
 	no_leftovers
