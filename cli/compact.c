@@ -158,6 +158,7 @@ static int print_json(const struct compact_report *r, const struct top_session *
 	report_add_u64(j, "pages_failed", r->failed);
 	json_object_object_add(j, "pages_per_s",
 			       json_object_new_double(r->secs > 0 ? (double)r->migrated / r->secs : 0));
+	report_migrate_json(j, &s->total, r->migrated);
 	json_object_object_add(j, "fragmentation_score", frag);
 	vm = json_object_new_object();
 	for (n = 0; n < DSAMIG_NR_VMSTAT; n++)
@@ -181,6 +182,7 @@ static void print_human(const struct compact_report *r, const struct top_session
 	printf("  %-20s %12llu pages\n", "failed", (unsigned long long)r->failed);
 	printf("  %-20s %12.0f pages/s\n", "rate",
 	       r->secs > 0 ? (double)r->migrated / r->secs : 0);
+	report_migrate_human(&s->total, r->migrated);
 	printf("  %-20s %12llu pages\n", "pgmigrate_success",
 	       (unsigned long long)r->vmstat.v[DSAMIG_VMSTAT_pgmigrate_success]);
 	printf("  %-20s %12llu pages\n", "compact_isolated",

@@ -290,11 +290,7 @@ static int print_json(const struct promote_report *r, const struct top_session *
 	report_add_u64(j, "quota_exceeded", r->st.qt_exceeds);
 	report_add_u64(j, "pages_applied", r->st.sz_applied / (uint64_t)r->page_size);
 	json_object_object_add(j, "pages_per_s", json_object_new_double(pages_per_s(r)));
-	json_object_object_add(j, "migrate_pages_s",
-			       json_object_new_double((double)s->total.migrate_ns / 1e9));
-	json_object_object_add(j, "pages_per_migrate_s",
-			       json_object_new_double(s->total.migrate_ns ? (double)r->migrated * 1e9 /
-						      (double)s->total.migrate_ns : 0));
+	report_migrate_json(j, &s->total, r->migrated);
 	report_add_u64(j, "pages_migrated", r->migrated);
 	report_add_u64(j, "pages_failed", r->failed);
 	o = json_object_new_object();
@@ -335,10 +331,7 @@ static void print_human(const struct promote_report *r, const struct top_session
 	printf("  %-20s %12llu times\n", "quota exceeded", (unsigned long long)r->st.qt_exceeds);
 	printf("  %-20s %12llu pages %8llu failed\n", "traced (damon)",
 	       (unsigned long long)r->migrated, (unsigned long long)r->failed);
-	if (s->total.migrate_ns)
-		printf("  %-20s %12.3f s %10.0f pages/s\n", "in migrate_pages()",
-		       (double)s->total.migrate_ns / 1e9,
-		       (double)r->migrated * 1e9 / (double)s->total.migrate_ns);
+	report_migrate_human(&s->total, r->migrated);
 	report_copy_human(s);
 }
 

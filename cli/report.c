@@ -27,6 +27,26 @@ void report_add_u64(struct json_object *o, const char *key, uint64_t v)
 	json_object_object_add(o, key, json_object_new_int64((int64_t)v));
 }
 
+static double per_s(uint64_t pages, uint64_t ns)
+{
+	return ns ? (double)pages * 1e9 / (double)ns : 0;
+}
+
+void report_migrate_json(struct json_object *o, const struct dsamig_stats *st, uint64_t pages)
+{
+	json_object_object_add(o, "migrate_pages_s",
+			       json_object_new_double((double)st->migrate_ns / 1e9));
+	json_object_object_add(o, "pages_per_migrate_s",
+			       json_object_new_double(per_s(pages, st->migrate_ns)));
+}
+
+void report_migrate_human(const struct dsamig_stats *st, uint64_t pages)
+{
+	if (st->migrate_ns)
+		printf("  %-20s %12.3f s %10.0f pages/s\n", "in migrate_pages()",
+		       (double)st->migrate_ns / 1e9, per_s(pages, st->migrate_ns));
+}
+
 struct json_object *report_copy_json(const struct dsamig_stats *st)
 {
 	struct json_object *j = json_object_new_object(), *o;

@@ -19,6 +19,14 @@ unsigned int report_reason(const struct dsamig_decoder *d, const char *name,
 
 void report_add_u64(struct json_object *o, const char *key, uint64_t v);
 
+/*
+ * The time inside migrate_pages() calls (mm_migrate_pages_start to
+ * mm_migrate_pages) and @pages per second of it: "migrate_pages_s" and
+ * "pages_per_migrate_s", or a line "in migrate_pages()".
+ */
+void report_migrate_json(struct json_object *o, const struct dsamig_stats *st, uint64_t pages);
+void report_migrate_human(const struct dsamig_stats *st, uint64_t pages);
+
 /* {"dsa": {...}, "mt": {...}, "cpu": {...}, "cpu_copy": {...}} */
 struct json_object *report_copy_json(const struct dsamig_stats *st);
 

@@ -37,6 +37,7 @@ teardown() {
 	[ "$pages" -eq $((${after% *} - ${before% *})) ]
 	[ "$(jq .vmstat.pgmigrate_success <<<"$output")" -eq "$pages" ]
 	[ "$(jq '.fragmentation_score["0"] | .after < .before' <<<"$output")" = true ]
+	[ "$(jq '.migrate_pages_s > 0 and .pages_per_migrate_s > 0' <<<"$output")" = true ]
 	[ "$(jq .module_loaded <<<"$output")" = false ]
 	[ "$(jq .lost_events <<<"$output")" -eq 0 ]
 }
