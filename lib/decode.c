@@ -11,7 +11,11 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Pending mm_migrate_pages_start timestamps, by task. */
+/*
+ * Pending halves of migrate_pages() calls, by task: the start, or the end
+ * when it was read first (the task moved to another CPU during the call,
+ * and per-CPU buffers are read one after the other).
+ */
 #define PENDING_SLOTS	256
 
 /* Field lists: the migrate and compaction ones are the kernel's, the dsamig ones the module's contract. */
@@ -66,7 +70,7 @@ struct source {
 
 struct pending {
 	unsigned long long pid;
-	unsigned long long ts;
+	unsigned long long start, end;	/* 0: not seen */
 };
 
 struct dsamig_decoder {
@@ -211,13 +215,20 @@ static unsigned long long get_pid(struct dsamig_decoder *d, const void *data)
 	return pid;
 }
 
-static void migrate_start(struct dsamig_decoder *d, const void *data, unsigned long long ts)
+static void migrate_start(struct dsamig_decoder *d, const void *data, unsigned long long ts,
+			  struct dsamig_stats *s)
 {
 	unsigned long long pid = get_pid(d, data);
 	struct pending *p = &d->pending[pid % PENDING_SLOTS];
 
+	if (p->pid == pid && p->end && p->end >= ts) {
+		dsamig_stats_migrate_latency(s, p->end - ts);
+		p->end = 0;
+		return;
+	}
 	p->pid = pid;
-	p->ts = ts;
+	p->start = ts;
+	p->end = 0;
 }
 
 static void migrate_end(struct dsamig_decoder *d, const void *data, unsigned long long ts,
@@ -229,9 +240,14 @@ static void migrate_end(struct dsamig_decoder *d, const void *data, unsigned lon
 
 	dsamig_stats_migrate(s, get(src, MIG_reason, data), get(src, MIG_succeeded, data),
 			     get(src, MIG_failed, data));
-	if (p->ts && p->pid == pid && ts >= p->ts)
-		dsamig_stats_migrate_latency(s, ts - p->ts);
-	p->ts = 0;
+	if (p->pid == pid && p->start && ts >= p->start) {
+		dsamig_stats_migrate_latency(s, ts - p->start);
+		p->start = 0;
+		return;
+	}
+	p->pid = pid;
+	p->start = 0;
+	p->end = ts;
 }
 
 static void run(struct dsamig_decoder *d, const void *data, struct dsamig_stats *s)
@@ -257,8 +273,8 @@ static void run(struct dsamig_decoder *d, const void *data, struct dsamig_stats 
 	dsamig_stats_run(s, &ev);
 }
 
-static void decode_one(struct dsamig_decoder *d, const void *data, int size,
-		       unsigned long long ts, struct dsamig_stats *s)
+void dsamig_decode_event(struct dsamig_decoder *d, const void *data, int size,
+			unsigned long long ts, struct dsamig_stats *s)
 {
 	struct tep_record rec = { .ts = ts, .data = (void *)data, .size = size };
 	const struct source *src;
@@ -277,7 +293,7 @@ static void decode_one(struct dsamig_decoder *d, const void *data, int size,
 		migrate_end(d, data, ts, s);
 		break;
 	case DSAMIG_SRC_MIGRATE_START:
-		migrate_start(d, data, ts);
+		migrate_start(d, data, ts, s);
 		break;
 	case DSAMIG_SRC_COMPACT_BEGIN:
 		s->compact_runs++;
@@ -314,7 +330,7 @@ int dsamig_decode_kbuffer(struct dsamig_decoder *d, struct kbuffer *kb, struct d
 	if (kbuffer_missed_events(kb))
 		s->lost_pages++;
 	for (data = kbuffer_read_event(kb, &ts); data; data = kbuffer_next_event(kb, &ts))
-		decode_one(d, data, kbuffer_event_size(kb), ts, s);
+		dsamig_decode_event(d, data, kbuffer_event_size(kb), ts, s);
 	return (int)(s->events - before);
 }
 

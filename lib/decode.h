@@ -65,4 +65,8 @@ int dsamig_decode_subbuf(struct dsamig_decoder *d, void *subbuf, struct dsamig_s
 int dsamig_decode_kbuffer(struct dsamig_decoder *d, struct kbuffer *kb,
 			  struct dsamig_stats *s);
 
+/* Decode one event record (@data, @size bytes) stamped @ts ns into @s. */
+void dsamig_decode_event(struct dsamig_decoder *d, const void *data, int size,
+			 unsigned long long ts, struct dsamig_stats *s);
+
 #endif /* DSAMIG_DECODE_H */

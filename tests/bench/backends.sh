@@ -7,25 +7,15 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 ms=$top/build/tests/vm/tools/migstress
 k=/sys/module/dsamig/parameters
-dsa=/sys/bus/dsa
 
 rate() {
 	"$ms" --json --writers 0 --pages 4096 --rounds 4 |
 		sed -n 's/.*"pages_per_s": \([0-9]*\).*/\1/p'
 }
 
-# One simulated DSA device with one kernel WQ for dmaengine.
-insmod "$top/kmod/dsasim/dsasim.ko"
-echo 0 > $dsa/devices/engine0.0/group_id
-echo 0 > $dsa/devices/wq0.0/group_id
-echo dedicated > $dsa/devices/wq0.0/mode
-echo 64 > $dsa/devices/wq0.0/size
-echo 10 > $dsa/devices/wq0.0/priority
-echo kernel > $dsa/devices/wq0.0/type
-echo dmaengine > $dsa/devices/wq0.0/name
-echo dmaengine > $dsa/devices/wq0.0/driver_name
-echo dsa0 > $dsa/drivers/idxd/bind
-echo wq0.0 > $dsa/drivers/dmaengine/bind
+# shellcheck source=tests/bench/dsasim.bash
+. "$top/tests/bench/dsasim.bash"
+dsasim_wq
 insmod "$top/kmod/dsamig/dsamig.ko" backend=dsa threshold=1
 rate >/dev/null		# warm up
 

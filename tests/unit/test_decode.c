@@ -147,6 +147,62 @@ static void test_recorded_pages_match_pgmigrate(void **state)
 	tep_free(tep);
 }
 
+/* A record of migrate:@name for task @pid, with @succeeded and @reason for the end. */
+static void put_migrate(struct tep_handle *tep, const char *name, int pid, unsigned long succeeded,
+		      int reason, unsigned char *rec, size_t size)
+{
+	struct tep_event *e = tep_find_event_by_name(tep, "migrate", name);
+	unsigned short type;
+
+	assert_non_null(e);
+	memset(rec, 0, size);
+	type = (unsigned short)e->id;
+	memcpy(rec, &type, sizeof(type));
+	memcpy(rec + tep_find_common_field(e, "common_pid")->offset, &pid, sizeof(pid));
+	memcpy(rec + tep_find_field(e, "reason")->offset, &reason, sizeof(reason));
+	if (tep_find_field(e, "succeeded"))
+		memcpy(rec + tep_find_field(e, "succeeded")->offset, &succeeded,
+		       sizeof(succeeded));
+}
+
+static void test_latency_either_order(void **state)
+{
+	struct tep_handle *tep = recorded_tep();
+	unsigned char start[16], end[64];
+	struct dsamig_stats st = { 0 };
+	struct dsamig_decoder *d;
+
+	assert_int_equal(dsamig_decoder_new(tep, &d), 0);
+	put_migrate(tep, "mm_migrate_pages_start", 42, 0, 9, start, sizeof(start));
+	put_migrate(tep, "mm_migrate_pages", 42, 512, 9, end, sizeof(end));
+
+	/* in order: start at 1000, end at 4000 */
+	dsamig_decode_event(d, start, sizeof(start), 1000, &st);
+	dsamig_decode_event(d, end, sizeof(end), 4000, &st);
+	assert_int_equal(st.migrate[9].succeeded, 512);
+	assert_int_equal(dsamig_hist_count(&st.migrate_ns_hist), 1);
+	assert_int_equal(st.migrate_ns, 3000);
+
+	/*
+	 * The task moved to another CPU during the call, whose buffer was read
+	 * first: the end (at 10000) comes before the start (at 9000).
+	 */
+	dsamig_decode_event(d, end, sizeof(end), 10000, &st);
+	dsamig_decode_event(d, start, sizeof(start), 9000, &st);
+	assert_int_equal(dsamig_hist_count(&st.migrate_ns_hist), 2);
+	assert_int_equal(st.migrate_ns, 4000);
+
+	/* an end whose start was lost, then a later call: only that one is timed */
+	dsamig_decode_event(d, end, sizeof(end), 20000, &st);
+	dsamig_decode_event(d, start, sizeof(start), 30000, &st);
+	dsamig_decode_event(d, end, sizeof(end), 30500, &st);
+	assert_int_equal(dsamig_hist_count(&st.migrate_ns_hist), 3);
+	assert_int_equal(st.migrate_ns, 4500);
+	assert_int_equal(st.migrate[9].calls, 4);
+	dsamig_decoder_free(d);
+	tep_free(tep);
+}
+
 static void test_not_a_subbuffer(void **state)
 {
 	struct tep_handle *tep = recorded_tep();
@@ -352,6 +408,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reason_names_from_print_fmt),
 		cmocka_unit_test(test_recorded_pages_match_pgmigrate),
+		cmocka_unit_test(test_latency_either_order),
 		cmocka_unit_test(test_not_a_subbuffer),
 		cmocka_unit_test(test_no_migrate_event),
 		cmocka_unit_test(test_dsamig_events),
