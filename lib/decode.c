@@ -12,11 +12,14 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /*
- * Pending halves of migrate_pages() calls, by task: the start, or the end
- * when it was read first (the task moved to another CPU during the call,
- * and per-CPU buffers are read one after the other).
+ * The halves of migrate_pages() calls (mm_migrate_pages_start and
+ * mm_migrate_pages) wait here until dsamig_decoder_pair(): per-CPU buffers
+ * are read one after the other, so when a task moved to another CPU during
+ * a call, its end can be read before its start, or a later call's start
+ * before its end. Sorted by task and time, each start pairs with the next
+ * half of the same task when that is an end.
  */
-#define PENDING_SLOTS	256
+#define MAX_HALVES	8192
 
 /* Field lists: the migrate and compaction ones are the kernel's, the dsamig ones the module's contract. */
 #define MIGRATE_FIELDS(X)	X(int, succeeded) X(int, failed) X(int, reason)
@@ -68,9 +71,9 @@ struct source {
 	struct tep_format_field *field[MAX_FIELDS];
 };
 
-struct pending {
-	unsigned long long pid;
-	unsigned long long start, end;	/* 0: not seen */
+struct half {
+	unsigned long long pid, ts;
+	bool end;
 };
 
 struct dsamig_decoder {
@@ -80,7 +83,8 @@ struct dsamig_decoder {
 	struct source src[DSAMIG_NR_SOURCES];
 	char *reason[DSAMIG_MAX_REASONS];
 	unsigned int nr_reasons;
-	struct pending pending[PENDING_SLOTS];
+	struct half half[MAX_HALVES];
+	unsigned int nr_halves;
 };
 
 const char *dsamig_source_system(enum dsamig_source src)
@@ -215,39 +219,58 @@ static unsigned long long get_pid(struct dsamig_decoder *d, const void *data)
 	return pid;
 }
 
-static void migrate_start(struct dsamig_decoder *d, const void *data, unsigned long long ts,
-			  struct dsamig_stats *s)
+static int cmp_half(const void *a, const void *b)
 {
-	unsigned long long pid = get_pid(d, data);
-	struct pending *p = &d->pending[pid % PENDING_SLOTS];
+	const struct half *x = a, *y = b;
 
-	if (p->pid == pid && p->end && p->end >= ts) {
-		dsamig_stats_migrate_latency(s, p->end - ts);
-		p->end = 0;
-		return;
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	return (int)x->end - (int)y->end;
+}
+
+void dsamig_decoder_pair(struct dsamig_decoder *d, struct dsamig_stats *s)
+{
+	unsigned int i, kept = 0;
+	struct half *h = d->half;
+
+	qsort(h, d->nr_halves, sizeof(*h), cmp_half);
+	for (i = 0; i < d->nr_halves; i++) {
+		bool last_of_task = i + 1 == d->nr_halves || h[i + 1].pid != h[i].pid;
+
+		if (h[i].end)
+			continue;		/* its start was lost */
+		if (last_of_task) {
+			h[kept++] = h[i];	/* the call may end in a later read */
+			continue;
+		}
+		if (h[i + 1].end) {
+			dsamig_stats_migrate_latency(s, h[i + 1].ts - h[i].ts);
+			i++;
+		}
 	}
-	p->pid = pid;
-	p->start = ts;
-	p->end = 0;
+	d->nr_halves = kept;
+}
+
+static void add_half(struct dsamig_decoder *d, const void *data, unsigned long long ts,
+		     bool end, struct dsamig_stats *s)
+{
+	if (d->nr_halves == MAX_HALVES)
+		dsamig_decoder_pair(d, s);
+	if (d->nr_halves == MAX_HALVES)
+		d->nr_halves = 0;	/* only unfinished starts: drop them */
+	d->half[d->nr_halves++] = (struct half){ get_pid(d, data), ts, end };
 }
 
 static void migrate_end(struct dsamig_decoder *d, const void *data, unsigned long long ts,
 			struct dsamig_stats *s)
 {
 	const struct source *src = &d->src[DSAMIG_SRC_MIGRATE];
-	unsigned long long pid = get_pid(d, data);
-	struct pending *p = &d->pending[pid % PENDING_SLOTS];
 
 	dsamig_stats_migrate(s, get(src, MIG_reason, data), get(src, MIG_succeeded, data),
 			     get(src, MIG_failed, data));
-	if (p->pid == pid && p->start && ts >= p->start) {
-		dsamig_stats_migrate_latency(s, ts - p->start);
-		p->start = 0;
-		return;
-	}
-	p->pid = pid;
-	p->start = 0;
-	p->end = ts;
+	add_half(d, data, ts, true, s);
 }
 
 static void run(struct dsamig_decoder *d, const void *data, struct dsamig_stats *s)
@@ -293,7 +316,7 @@ void dsamig_decode_event(struct dsamig_decoder *d, const void *data, int size,
 		migrate_end(d, data, ts, s);
 		break;
 	case DSAMIG_SRC_MIGRATE_START:
-		migrate_start(d, data, ts, s);
+		add_half(d, data, ts, false, s);
 		break;
 	case DSAMIG_SRC_COMPACT_BEGIN:
 		s->compact_runs++;

@@ -65,6 +65,13 @@ int dsamig_decode_subbuf(struct dsamig_decoder *d, void *subbuf, struct dsamig_s
 int dsamig_decode_kbuffer(struct dsamig_decoder *d, struct kbuffer *kb,
 			  struct dsamig_stats *s);
 
+/*
+ * Time the migrate_pages() calls whose start and end were both decoded
+ * (into @s's latency histogram and sum). Call it once all CPUs' buffers
+ * have been read: either half may be read first.
+ */
+void dsamig_decoder_pair(struct dsamig_decoder *d, struct dsamig_stats *s);
+
 /* Decode one event record (@data, @size bytes) stamped @ts ns into @s. */
 void dsamig_decode_event(struct dsamig_decoder *d, const void *data, int size,
 			 unsigned long long ts, struct dsamig_stats *s);

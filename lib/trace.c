@@ -311,6 +311,7 @@ int dsamig_trace_read(struct dsamig_trace *t, struct dsamig_stats *s)
 			return ret;
 		n += ret;
 	}
+	dsamig_decoder_pair(t->dec, s);
 	return n;
 }
 

@@ -130,6 +130,7 @@ static void test_recorded_pages_match_pgmigrate(void **state)
 	assert_int_equal(dsamig_decoder_new(tep, &d), 0);
 	decode_file(d, DATA_DIR "cpu0.raw", &st);
 	decode_file(d, DATA_DIR "cpu1.raw", &st);
+	dsamig_decoder_pair(d, &st);
 	assert_int_equal(dsamig_stats_migrated(&st), s1 - s0);
 	assert_int_equal(dsamig_stats_migrate_failed(&st), f1 - f0);
 	/* migratepages(8) is move_pages() territory: syscall_or_cpuset */
@@ -179,26 +180,41 @@ static void test_latency_either_order(void **state)
 	/* in order: start at 1000, end at 4000 */
 	dsamig_decode_event(d, start, sizeof(start), 1000, &st);
 	dsamig_decode_event(d, end, sizeof(end), 4000, &st);
+	dsamig_decoder_pair(d, &st);
 	assert_int_equal(st.migrate[9].succeeded, 512);
 	assert_int_equal(dsamig_hist_count(&st.migrate_ns_hist), 1);
 	assert_int_equal(st.migrate_ns, 3000);
 
 	/*
-	 * The task moved to another CPU during the call, whose buffer was read
-	 * first: the end (at 10000) comes before the start (at 9000).
+	 * The task moved between CPUs during its calls, and the buffer of the
+	 * CPU where they started was read first: the starts at 9000 and 11000
+	 * come before the ends at 10000 and 12000.
 	 */
-	dsamig_decode_event(d, end, sizeof(end), 10000, &st);
 	dsamig_decode_event(d, start, sizeof(start), 9000, &st);
-	assert_int_equal(dsamig_hist_count(&st.migrate_ns_hist), 2);
-	assert_int_equal(st.migrate_ns, 4000);
+	dsamig_decode_event(d, start, sizeof(start), 11000, &st);
+	dsamig_decode_event(d, end, sizeof(end), 10000, &st);
+	dsamig_decode_event(d, end, sizeof(end), 12000, &st);
+	dsamig_decoder_pair(d, &st);
+	assert_int_equal(dsamig_hist_count(&st.migrate_ns_hist), 3);
+	assert_int_equal(st.migrate_ns, 5000);
 
-	/* an end whose start was lost, then a later call: only that one is timed */
+	/* an end read before its start */
+	dsamig_decode_event(d, end, sizeof(end), 14000, &st);
+	dsamig_decode_event(d, start, sizeof(start), 13500, &st);
+	dsamig_decoder_pair(d, &st);
+	assert_int_equal(dsamig_hist_count(&st.migrate_ns_hist), 4);
+	assert_int_equal(st.migrate_ns, 5500);
+
+	/* an end whose start was lost is not timed; a call still running waits */
 	dsamig_decode_event(d, end, sizeof(end), 20000, &st);
 	dsamig_decode_event(d, start, sizeof(start), 30000, &st);
+	dsamig_decoder_pair(d, &st);
+	assert_int_equal(dsamig_hist_count(&st.migrate_ns_hist), 4);
 	dsamig_decode_event(d, end, sizeof(end), 30500, &st);
-	assert_int_equal(dsamig_hist_count(&st.migrate_ns_hist), 3);
-	assert_int_equal(st.migrate_ns, 4500);
-	assert_int_equal(st.migrate[9].calls, 4);
+	dsamig_decoder_pair(d, &st);
+	assert_int_equal(dsamig_hist_count(&st.migrate_ns_hist), 5);
+	assert_int_equal(st.migrate_ns, 6000);
+	assert_int_equal(st.migrate[9].calls, 6);
 	dsamig_decoder_free(d);
 	tep_free(tep);
 }
