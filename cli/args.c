@@ -7,8 +7,10 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
+#include "compact.h"
 #include "dsamig.h"
 #include "nodemask.h"
 
@@ -67,6 +69,17 @@ int cli_usage_error(const struct argp_state *state, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "; see '%s --help'\n", state->name);
 	return EINVAL;
+}
+
+int cli_nodes_with_memory(const char *name, struct dsamig_nodemask *mem)
+{
+	int err = dsamig_nodes_with_memory(mem);
+
+	if (!err)
+		return DSAMIG_EXIT_OK;
+	fprintf(stderr, "%s: cannot read the nodes with memory: %s; "
+		"is /sys/devices/system/node there?\n", name, strerror(-err));
+	return DSAMIG_EXIT_FAILURE;
 }
 
 int cli_node_has_memory(const char *name, const char *what, unsigned int node,

@@ -198,14 +198,9 @@ static int check_nodes(const char *cmd, struct compact_args *a)
 {
 	struct dsamig_nodemask mem;
 	unsigned int n;
-	int err;
 
-	err = dsamig_nodes_with_memory(&mem);
-	if (err) {
-		fprintf(stderr, "%s: cannot read the nodes with memory: %s; "
-			"is /sys/devices/system/node there?\n", cmd, strerror(-err));
+	if (cli_nodes_with_memory(cmd, &mem))
 		return DSAMIG_EXIT_FAILURE;
-	}
 	if (!a->have_nodes) {
 		a->nodes = mem;
 		return 0;

@@ -44,6 +44,12 @@ int cli_need_root(const char *name, const char *what);
 struct dsamig_nodemask;
 
 /*
+ * The nodes with memory into @mem: DSAMIG_EXIT_OK, or a one-line error on
+ * stderr and DSAMIG_EXIT_FAILURE.
+ */
+int cli_nodes_with_memory(const char *name, struct dsamig_nodemask *mem);
+
+/*
  * DSAMIG_EXIT_OK when @node is in @mem (the nodes with memory); else
  * "<name>: <what>node N does not exist; ..." or "... has no memory; ..."
  * on stderr and DSAMIG_EXIT_FAILURE. @what is "" or a word and a space.

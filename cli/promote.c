@@ -388,13 +388,8 @@ static int cmd_move(int argc, char *argv[], bool demote)
 				      "promote pages with DAMON");
 	if (ret)
 		return ret;
-	err = dsamig_nodes_with_memory(&mem);
-	if (err) {
-		fprintf(stderr, "%s: cannot read the nodes with memory: %s; "
-			"is /sys/devices/system/node there?\n", argv[0], strerror(-err));
-		return DSAMIG_EXIT_FAILURE;
-	}
-	ret = cli_node_has_memory(argv[0], "source ", a.from, &mem) ?:
+	ret = cli_nodes_with_memory(argv[0], &mem) ?:
+	      cli_node_has_memory(argv[0], "source ", a.from, &mem) ?:
 	      cli_node_has_memory(argv[0], "target ", a.to, &mem);
 	if (ret)
 		return ret;

@@ -13,9 +13,12 @@ rate() {
 		sed -n 's/.*"pages_per_s": \([0-9]*\).*/\1/p'
 }
 
-# shellcheck source=tests/bench/dsasim.bash
-. "$top/tests/bench/dsasim.bash"
-dsasim_wq
+# One simulated DSA device with one kernel WQ for dmaengine.
+# shellcheck source=tests/vm/suites/dsasim.bash
+. "$top/tests/vm/suites/dsasim.bash"
+dsasim_load
+dsasim_kernel_wq wq0.0 64
+dsasim_enable wq0.0
 insmod "$top/kmod/dsamig/dsamig.ko" backend=dsa threshold=1
 rate >/dev/null		# warm up
 

@@ -12,9 +12,12 @@ dsamig=$top/build/dsamig
 memhold=$top/build/tests/vm/tools/memhold
 rounds=${1:-3}
 
-# shellcheck source=tests/bench/dsasim.bash
-. "$top/tests/bench/dsasim.bash"
-dsasim_wq
+# One simulated DSA device with one kernel WQ for dmaengine.
+# shellcheck source=tests/vm/suites/dsasim.bash
+. "$top/tests/vm/suites/dsasim.bash"
+dsasim_load
+dsasim_kernel_wq wq0.0 64
+dsasim_enable wq0.0
 
 # with CONFIG: no module ("none"), or dsamig.ko with that backend
 with() {

@@ -1,7 +1,8 @@
-# Helpers for the dsasim guest suites: load the simulated device, drive it
-# through sysfs, run the unmodified accel-config against it.
+# Helpers for the dsasim guest suites (and the benchmarks, which source it):
+# load the simulated device, drive it through sysfs, run the unmodified
+# accel-config against it.
 
-TOP=$(cd "$BATS_TEST_DIRNAME/../../.." && pwd)
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
 DSASIM_KO=$TOP/kmod/dsasim/dsasim.ko
 CLIENT_KO=$TOP/tests/vm/dmaclient/dsasim_client.ko
 DSA=/sys/bus/dsa/devices
