@@ -90,7 +90,10 @@ moved() {
 	dsasim_load
 	dsasim_kernel_wq wq0.0 32
 	dsasim_enable wq0.0
-	dsamig_load backend=dsa threshold=1 reasons=damon
+	# wait=irq: under single-threaded TCG a polling vCPU spins until the
+	# other one gets its time slice, and threshold=1 makes many small runs;
+	# with poll, folios stayed locked long enough to trip the hung-task check
+	dsamig_load backend=dsa threshold=1 reasons=damon wait=irq
 	memhold_start --mb 32 --node 1 --hot
 	run -0 --separate-stderr "$DSAMIG" promote --from 1 --to 0 --duration 6s --json
 	echo "$output"
