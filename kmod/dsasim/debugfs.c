@@ -46,6 +46,10 @@ void dsasim_debugfs_add(struct dsasim_device *sd)
 		{ DSASIM_STAT_ABORTED, offsetof(struct dsasim_stats, aborted) },
 		{ DSASIM_STAT_REJECTED, offsetof(struct dsasim_stats, rejected) },
 		{ DSASIM_STAT_BUSY_NS, offsetof(struct dsasim_stats, busy_ns) },
+		{ DSASIM_STAT_SUBMIT_FAILED, offsetof(struct dsasim_stats, submit_failed) },
+		{ DSASIM_STAT_FLUSHED, offsetof(struct dsasim_stats, flushed) },
+		{ DSASIM_STAT_ERRORS, offsetof(struct dsasim_stats, errors) },
+		{ DSASIM_STAT_LAST_STATUS, offsetof(struct dsasim_stats, last_status) },
 	};
 	int i;
 
@@ -54,4 +58,5 @@ void dsasim_debugfs_add(struct dsasim_device *sd)
 		debugfs_create_file_unsafe(stats[i].name, 0444, sd->debugfs,
 					   (char *)&sd->stats + stats[i].offset,
 					   &dsasim_stat_fops);
+	dsasim_fault_debugfs_add(sd);
 }

@@ -118,8 +118,13 @@ static ssize_t state_show(struct device *dev, struct device_attribute *attr, cha
 {
 	struct dsasim_device *sd = to_dsasim_device(dev);
 
-	return sysfs_emit(buf, "%s\n",
-			  sd->state == DSASIM_DEV_ENABLED ? "enabled" : "disabled");
+	static const char * const names[] = {
+		[DSASIM_DEV_DISABLED] = "disabled",
+		[DSASIM_DEV_ENABLED] = "enabled",
+		[DSASIM_DEV_HALTED] = "halted",
+	};
+
+	return sysfs_emit(buf, "%s\n", names[READ_ONCE(sd->state)]);
 }
 static DEVICE_ATTR_RO(state);
 

@@ -39,6 +39,7 @@
 enum dsasim_dev_state {
 	DSASIM_DEV_DISABLED,
 	DSASIM_DEV_ENABLED,
+	DSASIM_DEV_HALTED,	/* software error injected: see fault.c */
 };
 
 enum dsasim_wq_state {
@@ -136,10 +137,28 @@ struct dsasim_stats {
 	atomic64_t aborted;
 	atomic64_t rejected;
 	atomic64_t busy_ns;
+	atomic64_t submit_failed;
+	atomic64_t flushed;
+	atomic64_t errors;	/* completed with a status other than success */
+	atomic64_t last_status;	/* of the last such completion */
 	atomic64_t prep_seq;	/* prep calls, for alloc_fail_every */
+	atomic64_t submit_seq;	/* submit calls, for submit_fail_every */
+};
+
+/*
+ * Per-device fault injection (debugfs dsaN/fault/, netdevsim style), in
+ * addition to the module-wide parameters of the same names.
+ */
+struct dsasim_faults {
+	u32 fail_every;
+	u32 fail_status;	/* 0: page fault, by the WQ's block_on_fault */
+	u32 stall_every;
+	u32 alloc_fail_every;
+	u32 submit_fail_every;	/* ENQCMDS rejection: submit fails */
 };
 
 struct dsasim_dma;
+struct dsasim_sched;
 
 struct dsasim_device {
 	struct device dev;
@@ -168,17 +187,17 @@ struct dsasim_device {
 	struct dsasim_wq **wqs;
 
 	struct dsasim_dma *dma;	/* while enabled */
+	struct dsasim_sched **scheds;	/* per group, while enabled */
+	struct workqueue_struct *engine_wq;	/* while enabled */
 	struct dsasim_stats stats;
+	struct dsasim_faults faults;
 	struct dentry *debugfs;
 };
 
-/* One dmaengine device per enabled dsaN, as idxd registers. */
+/* One dmaengine device per enabled dsaN, as idxd registers; freed on release. */
 struct dsasim_dma {
 	struct dma_device dma;
 	struct dsasim_device *sd;
-	struct list_head chans;	/* every channel ever made; freed with it */
-	struct list_head graveyard;	/* once released by dmaengine */
-	bool released;
 };
 
 /* main.c: device parameters (load time) */
@@ -232,6 +251,7 @@ void dsasim_wq_disable(struct dsasim_wq *wq);
 /* dma.c */
 int dsasim_dma_register(struct dsasim_device *sd);
 void dsasim_dma_unregister(struct dsasim_device *sd);
+int dsasim_dma_init(void);
 void dsasim_dma_exit(void);
 int dsasim_chan_create(struct dsasim_wq *wq);
 void dsasim_chan_destroy(struct dsasim_wq *wq);
@@ -247,6 +267,10 @@ void dsasim_cdev_del(struct dsasim_wq *wq);
 void dsasim_debugfs_init(void);
 void dsasim_debugfs_exit(void);
 void dsasim_debugfs_add(struct dsasim_device *sd);
+
+/* fault.c */
+void dsasim_fault_debugfs_add(struct dsasim_device *sd);
+void dsasim_device_halt(struct dsasim_device *sd);
 
 static inline struct dsasim_device *to_dsasim_device(struct device *dev)
 {

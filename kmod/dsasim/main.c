@@ -128,9 +128,15 @@ static int __init dsasim_init(void)
 		return rc;
 	}
 
+	rc = dsasim_dma_init();
+	if (rc)
+		return rc;
+
 	devices = kcalloc(nr_devices, sizeof(*devices), GFP_KERNEL);
-	if (!devices)
+	if (!devices) {
+		dsasim_dma_exit();
 		return -ENOMEM;
+	}
 
 	rc = dsasim_cdev_init();
 	if (rc)
@@ -179,6 +185,7 @@ err_bus:
 	dsasim_cdev_exit();
 err_cdev:
 	kfree(devices);
+	dsasim_dma_exit();
 	return rc;
 }
 
@@ -190,10 +197,10 @@ static void __exit dsasim_exit(void)
 	 */
 	dsasim_drivers_unregister();
 	dsasim_destroy_all();
-	dsasim_dma_exit();
 	dsasim_debugfs_exit();
 	bus_unregister(&dsasim_bus);
 	dsasim_cdev_exit();
+	dsasim_dma_exit();
 	pr_info("unloaded\n");
 }
 

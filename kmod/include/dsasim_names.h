@@ -18,8 +18,15 @@
 #define DSASIM_STAT_STALLED		"injected_stalls"
 #define DSASIM_STAT_ALLOC_FAILED	"injected_alloc_failures"
 #define DSASIM_STAT_LEAKED		"leaked"	/* no DMA_PREP_INTERRUPT */
-#define DSASIM_STAT_ABORTED		"aborted"	/* aborted by terminate or release */
+#define DSASIM_STAT_ABORTED		"aborted"	/* completed as aborted: rejected submit, flush */
 #define DSASIM_STAT_REJECTED		"rejected"	/* prep refused: size, state */
 #define DSASIM_STAT_BUSY_NS		"busy_ns"	/* modelled engine time */
+#define DSASIM_STAT_SUBMIT_FAILED	"injected_submit_failures"
+#define DSASIM_STAT_FLUSHED		"flushed"	/* dropped by WQ disable, no callback */
+#define DSASIM_STAT_ERRORS		"errors"	/* completed with an error status */
+#define DSASIM_STAT_LAST_STATUS		"last_status"	/* DSA status of the last error */
+
+/* Per-device fault knobs: /sys/kernel/debug/dsasim/dsaN/<DSASIM_FAULT_DIR>/ */
+#define DSASIM_FAULT_DIR		"fault"
 
 #endif /* DSASIM_NAMES_H */
