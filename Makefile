@@ -1,14 +1,23 @@
 # dsamig: page migration offload to Intel DSA — build, test, demo, install.
-# User-space outputs go to build/; kernel modules are built with kbuild in
-# kmod/*/ against KDIR (default: the test guest's kernel headers).
+# User-space outputs go to build/; kernel modules are built with kbuild into
+# build/kmod/KVER/ for the test guest's kernel of series KERNEL (6.12,
+# 6.12-trixie, 7.3), or in kmod/*/ against a KDIR given on the command line.
 
 VERSION := $(shell cat VERSION)
 PREFIX ?= /usr/local
 DESTDIR ?=
 BUILD := build
 
-# The guest kernel's cache (tests/vm/kernel.sh) names KVER and KDIR.
--include $(BUILD)/vm/kernel.env
+# The guest kernel's cache (tests/vm/kernel.sh), shared by clones, names
+# KVER, KDIR and the userland its modules build in.
+KERNEL ?= 6.12
+DSAMIG_CACHE ?= /var/cache/dsamig
+KENV := $(or $(DSAMIG_VM_CACHE),$(DSAMIG_CACHE)/kernel/$(KERNEL))/kernel.env
+ifeq ($(origin KDIR),command line)
+KDIR_GIVEN := 1
+else
+-include $(KENV)
+endif
 KDIR ?=
 
 CC ?= cc
@@ -61,47 +70,48 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libdsamig.a
 		$(BUILD)/libdsamig.a $(LDLIBS) $(shell pkg-config --libs cmocka)
 
 # Modules build only where the kernel headers are (make kernel fetches the
-# guest's); without them, user space still builds.
+# guest's); without them, user space still builds. The guest's go to
+# build/kmod/KVER/, built with that kernel's toolchain (scripts/kbuild.sh).
 modules:
-ifneq ($(wildcard $(KDIR)/Makefile),)
+ifeq ($(wildcard $(KDIR)/Makefile),)
+	@echo "make: no kernel headers at KDIR='$(KDIR)'; modules skipped (run 'make kernel')"
+else ifdef KDIR_GIVEN
 	@for m in $(KMODS); do \
 		$(MAKE) -C $(KDIR) M=$(CURDIR)/$$m DSAMIG_VERSION=$(VERSION) modules || exit 1; \
 	done
 else
-	@echo "make: no kernel headers at KDIR='$(KDIR)'; modules skipped (run 'make kernel')"
+	@scripts/kbuild.sh $(KENV) $(KMODS) -- DSAMIG_VERSION=$(VERSION)
 endif
 
 vm-tools: $(VM_TOOLS)
 
 vm-modules: kernel
-	@for m in $(VM_KMODS); do \
-		$(MAKE) -s -C $(KDIR) M=$(CURDIR)/$$m modules || exit 1; \
-	done
+	@scripts/kbuild.sh $(KENV) $(VM_KMODS)
 
 deps:
 	@scripts/deps.sh
 
 kernel: deps
-	@tests/vm/kernel.sh $(BUILD)/vm
+	@tests/vm/kernel.sh --kernel $(KERNEL) $(dir $(KENV))
 
 # make check: every layer, one summary line. Each layer prints TAP.
 check: deps kernel
 	@$(MAKE) -s all vm-modules vm-tools $(UNIT_BIN)
-	@tests/check.sh
+	@DSAMIG_KERNEL=$(KERNEL) tests/check.sh
 
 check-unit check-cli check-vm: deps kernel
 	@$(MAKE) -s all vm-modules vm-tools $(UNIT_BIN)
-	@tests/check.sh $(@:check-%=%)
+	@DSAMIG_KERNEL=$(KERNEL) tests/check.sh $(@:check-%=%)
 
 demo: deps kernel
 	@$(MAKE) -s all vm-modules vm-tools
-	@tests/vm/run -- tests/vm/demo.sh
+	@tests/vm/run --kernel $(KERNEL) -- tests/vm/demo.sh
 
 # Benchmarks: each tests/bench/*.sh runs in a guest of its own and prints ratios.
 bench: deps kernel
 	@$(MAKE) -s all vm-modules vm-tools
 	@for b in tests/bench/*.sh; do \
-		echo "# $$b"; tests/vm/run -- $$b || exit 1; \
+		echo "# $$b"; tests/vm/run --kernel $(KERNEL) -- $$b || exit 1; \
 	done
 
 install: user
@@ -120,7 +130,8 @@ clean:
 	done
 	[ ! -d $(BUILD) ] || find $(BUILD) -mindepth 1 -maxdepth 1 ! -name vm -exec rm -rf {} +
 
-# Also drop the downloaded guest kernel.
+# Also this clone's initramfs; the shared kernel and userland caches in
+# $(DSAMIG_CACHE) stay (rm -rf them by hand).
 distclean: clean
 	rm -rf $(BUILD)
 

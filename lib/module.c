@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "dsamig.h"
@@ -62,7 +63,9 @@ static int installed_path(char *buf, size_t size)
 
 int dsamig_module_locate(const char *path, char *buf, size_t size)
 {
-	char exe[PATH_MAX], tree[PATH_MAX + 32];
+	char exe[PATH_MAX], tree[PATH_MAX + 128];
+	struct utsname u;
+	const char *dir;
 	ssize_t n;
 
 	if (path)
@@ -73,8 +76,17 @@ int dsamig_module_locate(const char *path, char *buf, size_t size)
 	if (n < 0)
 		return -ENOENT;
 	exe[n] = '\0';
-	/* build/dsamig: the build tree's module is ../kmod/dsamig/dsamig.ko */
-	snprintf(tree, sizeof(tree), "%s/../kmod/dsamig/" DSAMIG_MODULE ".ko", dirname(exe));
+	/*
+	 * build/dsamig: the build tree's module for the running kernel is
+	 * build/kmod/RELEASE/dsamig.ko; one built in place with KDIR= is
+	 * ../kmod/dsamig/dsamig.ko.
+	 */
+	if (uname(&u))
+		return -errno;
+	dir = dirname(exe);
+	snprintf(tree, sizeof(tree), "%s/kmod/%s/" DSAMIG_MODULE ".ko", dir, u.release);
+	if (access(tree, R_OK))
+		snprintf(tree, sizeof(tree), "%s/../kmod/dsamig/" DSAMIG_MODULE ".ko", dir);
 	if (access(tree, R_OK))
 		return -ENOENT;
 	if (!realpath(tree, exe))

@@ -19,8 +19,8 @@ int dsamig_module_version(char *buf, size_t size);
 /*
  * The module file to load: @path if given; else the installed module that
  * modprobe would find by name; else the build tree's, relative to the
- * running executable (build/dsamig → kmod/dsamig/dsamig.ko). -ENOENT if
- * none exists.
+ * running executable (build/dsamig → build/kmod/$(uname -r)/dsamig.ko,
+ * else kmod/dsamig/dsamig.ko). -ENOENT if none exists.
  */
 int dsamig_module_locate(const char *path, char *buf, size_t size);
 

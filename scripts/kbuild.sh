@@ -56,12 +56,15 @@ extra=
 cmds=()
 for d in "${dirs[@]}"; do
 	d=${d%/}
-	cmds+=("make -s -C $(printf %q "$KDIR") M=$(printf %q "$out/obj/$d")$extra modules || exit 1")
+	o=$(printf %q "$out/obj/$d")
+	cmds+=("rm -f $o/.failed; make -s -C $(printf %q "$KDIR") M=$o$extra modules || { rc=1; touch $o/.failed; }")
 done
-script=$(printf '%s\n' "${cmds[@]}")
+# Every module is tried; the status says whether all built.
+script="rc=0; $(printf '%s; ' "${cmds[@]}") exit \$rc"
 
+rc=0
 if [[ -z $USERLAND ]]; then
-	bash -c "$script"
+	bash -c "$script" || rc=$?
 else
 	ul=$("$top/tests/vm/userland.sh" "$USERLAND")
 	kcache=$(dirname "$env_file")
@@ -77,12 +80,20 @@ else
 		mount --bind /dev "$ul/dev"
 		mount -t proc proc "$ul/proc"
 		exec chroot "$ul" /usr/bin/env -i PATH=/usr/bin:/bin HOME=/tmp LC_ALL=C.UTF-8 \
-			/bin/bash -c "$script"' kbuild "$ul" "$top" "$kcache" "$script"
+			/bin/bash -c "$script"' kbuild "$ul" "$top" "$kcache" "$script" || rc=$?
 fi
 
 for d in "${dirs[@]}"; do
 	d=${d%/}
+	# A module that failed to build leaves no stale .ko behind.
 	for ko in "$out/obj/$d"/*.ko; do
-		[[ -f $ko ]] && cp -p "$ko" "$out/"
+		[[ -f $ko ]] || continue
+		if [[ -e $out/obj/$d/.failed ]]; then
+			rm -f "$out/${ko##*/}"
+		else
+			cp -p "$ko" "$out/"
+		fi
 	done
 done
+((rc == 0)) || printf 'kbuild: error: some modules did not build for %s\n' "$KVER" >&2
+exit "$rc"

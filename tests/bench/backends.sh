@@ -19,7 +19,7 @@ rate() {
 dsasim_load
 dsasim_kernel_wq wq0.0 64
 dsasim_enable wq0.0
-insmod "$top/kmod/dsamig/dsamig.ko" backend=dsa threshold=1
+insmod "$top/build/kmod/$(uname -r)/dsamig.ko" backend=dsa threshold=1
 rate >/dev/null		# warm up
 
 printf '%-10s %10s %10s %10s %9s %9s\n' run_pages dsa mt cpu dsa/cpu mt/cpu

@@ -19,7 +19,7 @@ rate >/dev/null		# warm up: first-touch and page tables
 base=() hooked=()
 for ((i = 0; i < pairs; i++)); do
 	base+=("$(rate)")
-	insmod "$top/kmod/dsamig/dsamig.ko" backend=cpu
+	insmod "$top/build/kmod/$(uname -r)/dsamig.ko" backend=cpu
 	hooked+=("$(rate)")
 	rmmod dsamig
 done

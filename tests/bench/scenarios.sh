@@ -22,7 +22,7 @@ dsasim_enable wq0.0
 # with CONFIG: no module ("none"), or dsamig.ko with that backend
 with() {
 	[[ -d /sys/module/dsamig ]] && rmmod dsamig
-	[[ $1 == none ]] || insmod "$top/kmod/dsamig/dsamig.ko" backend="$1"
+	[[ $1 == none ]] || insmod "$top/build/kmod/$(uname -r)/dsamig.ko" backend="$1"
 }
 
 # measure ARGS -- CMD...: hold memory with memhold ARGS, run CMD (JSON out)

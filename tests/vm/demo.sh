@@ -23,8 +23,9 @@ step "dsamig --help"
 "$dsamig" --help
 
 # The admin verbs: a kernel WQ on the simulated DSA device, dsamig.ko on it.
-dsasim=$top/kmod/dsasim/dsasim.ko
-if [[ -f $dsasim && -f $top/kmod/dsamig/dsamig.ko ]]; then
+kmod=$top/build/kmod/$(uname -r)
+dsasim=$kmod/dsasim.ko
+if [[ -f $dsasim && -f $kmod/dsamig.ko ]]; then
 	insmod "$dsasim"
 	step "dsamig setup --dry-run   (dsasim.ko loaded: one simulated DSA device)"
 	"$dsamig" setup --dry-run

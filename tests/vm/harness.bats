@@ -42,7 +42,7 @@ setup_file() {
 }
 
 @test "a kernel WARNING fails the run and keeps the console log" {
-	run "$TOP/tests/vm/run" -- insmod "$TOP/tests/vm/testmod/vmtest.ko" warn=1
+	run "$TOP/tests/vm/run" -- sh -c 'insmod "$1/build/kmod/$(uname -r)/vmtest.ko" warn=1' sh "$TOP"
 	assert_failure 125
 	assert_output --partial "WARNING:"
 	log=$(sed -n 's/.*console log: \(.*\)$/\1/p' <<<"$output")

@@ -1,7 +1,9 @@
 # Helpers for the dsamig.ko guest suites.
 
 TOP=$(cd "$BATS_TEST_DIRNAME/../../.." && pwd)
-DSAMIG_KO=$TOP/kmod/dsamig/dsamig.ko
+# The modules built for the running kernel (scripts/kbuild.sh).
+KMOD=$TOP/build/kmod/$(uname -r)
+DSAMIG_KO=$KMOD/dsamig.ko
 MIGSTRESS=$TOP/build/tests/vm/tools/migstress
 KNOBS=/sys/module/dsamig/parameters
 COUNTERS=/sys/kernel/dsamig

@@ -3,8 +3,10 @@
 # accel-config against it.
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
-DSASIM_KO=$TOP/kmod/dsasim/dsasim.ko
-CLIENT_KO=$TOP/tests/vm/dmaclient/dsasim_client.ko
+# The modules built for the running kernel (scripts/kbuild.sh).
+KMOD=$TOP/build/kmod/$(uname -r)
+DSASIM_KO=$KMOD/dsasim.ko
+CLIENT_KO=$KMOD/dsasim_client.ko
 DSA=/sys/bus/dsa/devices
 DRV=/sys/bus/dsa/drivers
 PARAMS=/sys/module/dsasim/parameters

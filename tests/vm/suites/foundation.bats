@@ -67,7 +67,7 @@ setup() {
 }
 
 @test "a module built against the guest headers loads, logs and unloads" {
-	ko=$TOP/tests/vm/testmod/vmtest.ko
+	ko=$TOP/build/kmod/$(uname -r)/vmtest.ko
 	[ -f "$ko" ]
 	insmod "$ko"
 	grep -q '^vmtest ' /proc/modules
