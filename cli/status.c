@@ -138,8 +138,9 @@ static void print_text(struct json_object *st)
 	size_t i;
 
 	printf("dsamig       %s\n", str(st, "version"));
-	printf("kernel       %s  hooks armed %s  tracefs %s  DAMON %s (migrate_hot %s)  IOMMU %s\n",
-	       str(k, "release"), yes(k, "hooks_armed"), yes(k, "tracefs"), yes(k, "damon"),
+	printf("kernel       %s  tested series %s  hooks armed %s  tracefs %s  DAMON %s (migrate_hot %s)  IOMMU %s\n",
+	       str(k, "release"), get(k, "tested_series") ? str(k, "tested_series") : "none",
+	       yes(k, "hooks_armed"), yes(k, "tracefs"), yes(k, "damon"),
 	       yes(k, "damon_migrate_hot"), yes(k, "iommu"));
 	printf("DSA          %zu devices, %lld DMA channels\n", json_object_array_length(devs),
 	       num(st, "dma_channels"));

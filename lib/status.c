@@ -186,6 +186,24 @@ static bool kernel_at_least(const char *release, int major, int minor)
 	return ma > major || (ma == major && mi >= minor);
 }
 
+/*
+ * The kernel series the project tests dsamig.ko on (tests/vm/kernel.sh):
+ * Debian's 6.12 (bookworm-backports and trixie) and 7.3 (trixie-backports).
+ * NULL when the running release is of none of them.
+ */
+static const char *tested_series(const char *release)
+{
+	static const char *const series[] = { "6.12", "7.3" };
+	size_t i, n;
+
+	for (i = 0; i < sizeof(series) / sizeof(series[0]); i++) {
+		n = strlen(series[i]);
+		if (!strncmp(release, series[i], n) && (release[n] == '.' || release[n] == '-'))
+			return series[i];
+	}
+	return NULL;
+}
+
 /* Whether any IOMMU is on (DMA remapping units registered). */
 static bool iommu_on(void)
 {
@@ -207,6 +225,7 @@ static struct json_object *kernel_json(bool loaded, struct json_object *problems
 	struct json_object *o = json_object_new_object();
 	struct utsname u;
 	bool tracefs, damon, hot;
+	const char *series;
 
 	uname(&u);
 	add_str(o, "release", u.release);
@@ -215,11 +234,20 @@ static struct json_object *kernel_json(bool loaded, struct json_object *problems
 	damon = !access("/sys/kernel/mm/damon/admin/kdamonds", F_OK);
 	/* DAMOS_MIGRATE_HOT appeared in Linux 6.11. */
 	hot = damon && kernel_at_least(u.release, 6, 11);
+	series = tested_series(u.release);
+	if (series)
+		add_str(o, "tested_series", series);
+	else
+		json_object_object_add(o, "tested_series", NULL);
 	add_bool(o, "hooks_armed", loaded);
 	add_bool(o, "tracefs", tracefs);
 	add_bool(o, "damon", damon);
 	add_bool(o, "damon_migrate_hot", hot);
 	add_bool(o, "iommu", iommu_on());
+	if (!series)
+		problem(problems, "kernel_not_tested",
+			"dsamig.ko is tested on the 6.12 and 7.3 kernel series, not this one",
+			"use Linux 6.12 or 7.3 (Debian 13 has both), or check dsamig.ko's hooks here");
 	if (!tracefs)
 		problem(problems, "no_tracefs", "tracefs is not mounted (dsamig top and stat need it)",
 			"mount -t tracefs nodev /sys/kernel/tracing");

@@ -29,11 +29,16 @@ teardown() {
 	[ "$(jq -r '.module.loaded' <<<"$st")" = false ]
 	[ "$(jq -r '.module.knobs' <<<"$st")" = null ]
 	[ "$(jq -r '.kernel.release' <<<"$st")" = "$(uname -r)" ]
+	# Every guest kernel is of a series the project tests.
+	series=$(jq -r '.kernel.tested_series' <<<"$st")
+	[[ $(uname -r) == "$series".* ]]
+	[ "$(jq '[.problems[] | select(.id == "kernel_not_tested")] | length' <<<"$st")" = 0 ]
 	[ "$(jq -r '.kernel.tracefs' <<<"$st")" = true ]
 	jq -e '.problems[] | select(.id == "no_dma_channel" and .remedy == "run '\''dsamig setup'\''")' <<<"$st"
 	jq -e '.problems[] | select(.id == "module_not_loaded")' <<<"$st"
 	run -0 "$DSAMIG" status
 	assert_line --regexp '^  dsa0 +disabled '
+	assert_line --regexp "^kernel +$(uname -r) +tested series $series "
 	assert_line "dsamig.ko    not loaded"
 	assert_line "missing      dsamig.ko is not loaded: run 'dsamig load'"
 }
