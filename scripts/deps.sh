@@ -8,7 +8,9 @@ pkgs=(build-essential pkg-config
 	libtracefs-dev libtraceevent-dev libncurses-dev libjson-c-dev
 	libcmocka-dev bats bats-support bats-assert
 	qemu-system-x86 busybox-static cpio pahole tmux zsh trace-cmd numactl jq
-	file xz-utils gzip)
+	file xz-utils gzip
+	# the trixie userland that builds modules for trixie's kernels (tests/vm/userland.sh)
+	mmdebstrap)
 
 missing=()
 for p in "${pkgs[@]}"; do
