@@ -97,7 +97,7 @@ int dsasim_irq_start(struct dsasim_chan *c)
 {
 	struct task_struct *t;
 
-	t = kthread_run(dsasim_irq_thread, c, "irq/dsasim-%s-wq%d", dev_name(&c->sd->dev),
+	t = kthread_run(dsasim_irq_thread, c, "irq/%s-wq%d.%d", dev_name(&c->sd->dev), c->sd->id,
 			c->wq_id);
 	if (IS_ERR(t))
 		return PTR_ERR(t);

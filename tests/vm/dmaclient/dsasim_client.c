@@ -9,7 +9,13 @@
  *
  * interrupt=0 omits DMA_PREP_INTERRUPT (a careless client): completion is
  * then detected by polling the destination. hold=1 keeps the channel until
- * the module is removed.
+ * the module is removed; writing 1 to forget then makes the removal leave
+ * it alone (for a channel freed under the client by a WQ unbind, which a
+ * release would touch after free). terminate=1 calls
+ * dmaengine_terminate_sync() after the copies. chan=NAME and chan2=NAME
+ * pick channels by name; with chan2, count descriptors go to each channel,
+ * all of the first's submitted before the second's, and the completion
+ * ranks tell which was served first.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -20,6 +26,7 @@
 #include <linux/gfp.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 
 static char *dev = "dsa0";
@@ -38,12 +45,43 @@ static unsigned int timeout_ms = 3000;
 module_param(timeout_ms, uint, 0444);
 static bool hold;
 module_param(hold, bool, 0444);
+static bool forget;
+module_param(forget, bool, 0644);
+static bool terminate;
+module_param(terminate, bool, 0444);
+static char *want_chan = "";
+module_param_named(chan, want_chan, charp, 0444);
+static char *want_chan2 = "";
+module_param_named(chan2, want_chan2, charp, 0444);
 
 /* Results */
 static unsigned int copied, errors, mismatches, timeouts, prep_failures, submit_failures;
 static unsigned int aborted;
 static unsigned long long elapsed_ns;
 static char *chan_name = "";
+static int terminate_rc = 1, submit_rc;
+static unsigned int submit_callbacks, callbacks_in_submit, callbacks, residue_written;
+static unsigned int residue, first_rank[2], last_rank[2];
+static unsigned long long prep_wait_ns;
+static char cb_comm[TASK_COMM_LEN];
+static char *cb_thread = cb_comm;
+module_param(terminate_rc, int, 0444);
+module_param(submit_rc, int, 0444);
+MODULE_PARM_DESC(submit_rc, "the last error cookie dmaengine_submit() returned");
+module_param(submit_callbacks, uint, 0444);
+MODULE_PARM_DESC(submit_callbacks, "callbacks received for descriptors whose submit failed");
+module_param(callbacks_in_submit, uint, 0444);
+module_param(callbacks, uint, 0444);
+module_param(residue, uint, 0444);
+MODULE_PARM_DESC(residue, "the residue of the last callback (dsasim leaves 0xdeadbeef)");
+module_param(residue_written, uint, 0444);
+MODULE_PARM_DESC(residue_written, "callbacks whose residue was not dsasim's poison");
+module_param_array(first_rank, uint, NULL, 0444);
+module_param_array(last_rank, uint, NULL, 0444);
+module_param(prep_wait_ns, ullong, 0444);
+MODULE_PARM_DESC(prep_wait_ns, "the longest a prep call took");
+module_param(cb_thread, charp, 0444);
+MODULE_PARM_DESC(cb_thread, "the task that ran the first callback");
 module_param(copied, uint, 0444);
 module_param(errors, uint, 0444);
 module_param(mismatches, uint, 0444);
@@ -60,21 +98,41 @@ struct slot {
 	void *src, *dst;
 	dma_addr_t src_dma, dst_dma;
 	bool submitted;
+	bool submitting;
+	bool called;
+	int which;		/* channel 0 or 1 */
 };
 
-static struct dma_chan *chan;
+static struct dma_chan *chan, *chan2;
+static atomic_t rank = ATOMIC_INIT(0);
 static struct slot *slots;
 static atomic_t aborted_cb = ATOMIC_INIT(0);
 
 static bool want_dev(struct dma_chan *c, void *param)
 {
+	const char *name = param;
+
+	if (*name)
+		return !strcmp(dma_chan_name(c), name);
 	return !strcmp(dev_name(c->device->dev), dev);
 }
 
 static void done_cb(void *param, const struct dmaengine_result *res)
 {
 	struct slot *s = param;
+	unsigned int r = atomic_inc_return(&rank);
 
+	if (!callbacks++)
+		get_task_comm(cb_comm, current);
+	residue = res->residue;
+	if (res->residue != 0xdeadbeef)
+		residue_written++;
+	if (s->submitting)
+		callbacks_in_submit++;
+	if (!first_rank[s->which])
+		first_rank[s->which] = r;
+	last_rank[s->which] = r;
+	s->called = true;
 	s->result = res->result;
 	if (res->result == DMA_TRANS_ABORTED)
 		atomic_inc(&aborted_cb);
@@ -127,13 +185,16 @@ static int slots_alloc(void)
 /* Submit one descriptor from slot @s. Return: true if it went in. */
 static bool submit(struct slot *s, unsigned int seed)
 {
-	struct device *dma_dev = dmaengine_get_dma_device(chan);
+	struct dma_chan *ch = s->which ? chan2 : chan;
+	struct device *dma_dev = dmaengine_get_dma_device(ch);
 	struct dma_async_tx_descriptor *tx;
 	dma_cookie_t cookie;
+	u64 t0;
 
 	fill(s->src, seed);
 	memset(s->dst, 0xa5, size);
 	s->submitted = false;
+	s->called = false;
 	s->result = DMA_TRANS_NOERROR;
 	reinit_completion(&s->done);
 	s->src_dma = dma_map_single(dma_dev, s->src, size, DMA_TO_DEVICE);
@@ -142,17 +203,27 @@ static bool submit(struct slot *s, unsigned int seed)
 		prep_failures++;
 		return false;
 	}
-	tx = dmaengine_prep_dma_memcpy(chan, s->dst_dma, s->src_dma, size,
+	t0 = ktime_get_ns();
+	tx = dmaengine_prep_dma_memcpy(ch, s->dst_dma, s->src_dma, size,
 				       interrupt ? DMA_PREP_INTERRUPT : 0);
+	prep_wait_ns = max(prep_wait_ns, ktime_get_ns() - t0);
 	if (!tx) {
 		prep_failures++;
 		goto unmap;
 	}
 	tx->callback_result = done_cb;
 	tx->callback_param = s;
+	s->submitting = true;
 	cookie = dmaengine_submit(tx);
+	s->submitting = false;
 	if (dma_submit_error(cookie)) {
 		submit_failures++;
+		submit_rc = cookie;
+		if (s->called) {
+			submit_callbacks++;
+			if (s->result == DMA_TRANS_NOERROR)
+				errors++;	/* a failed submit must not succeed */
+		}
 		goto unmap;
 	}
 	s->submitted = true;
@@ -165,7 +236,7 @@ unmap:
 
 static void reap(struct slot *s)
 {
-	struct device *dma_dev = dmaengine_get_dma_device(chan);
+	struct device *dma_dev = dmaengine_get_dma_device(s->which ? chan2 : chan);
 	unsigned long deadline = jiffies + msecs_to_jiffies(timeout_ms);
 	bool ok;
 
@@ -200,18 +271,31 @@ static int __init client_init(void)
 
 	dma_cap_zero(mask);
 	dma_cap_set(DMA_MEMCPY, mask);
-	chan = dma_request_channel(mask, want_dev, NULL);
+	chan = dma_request_channel(mask, want_dev, want_chan);
 	if (!chan) {
 		pr_err("no DMA_MEMCPY channel on %s\n", dev);
 		return -ENODEV;
 	}
 	chan_name = kstrdup(dma_chan_name(chan), GFP_KERNEL);
+	if (*want_chan2) {
+		chan2 = dma_request_channel(mask, want_dev, want_chan2);
+		if (!chan2) {
+			rc = -ENODEV;
+			goto err;
+		}
+		/* both channels: count each, every descriptor in flight at once */
+		depth = 2 * count;
+	}
 
 	rc = slots_alloc();
 	if (rc)
 		goto err;
-	for (i = 0; i < depth; i++)
+	for (i = 0; i < depth; i++) {
 		init_completion(&slots[i].done);
+		slots[i].which = chan2 && i >= count;
+	}
+	if (chan2)
+		count = depth;
 
 	start = ktime_get_ns();
 	for (done = 0; done < count; done += n) {
@@ -219,16 +303,23 @@ static int __init client_init(void)
 		for (i = 0; i < n; i++)
 			submit(&slots[i], done + i);
 		dma_async_issue_pending(chan);
+		if (chan2)
+			dma_async_issue_pending(chan2);
 		for (i = 0; i < n; i++)
 			if (slots[i].submitted)
 				reap(&slots[i]);
 	}
 	elapsed_ns = ktime_get_ns() - start;
+	if (terminate)
+		terminate_rc = dmaengine_terminate_sync(chan);
 
 	if (!hold) {
-		/* stalled descriptors are aborted (called back) on release */
+		/* idxd: stalled descriptors stay outstanding after the release */
 		dma_release_channel(chan);
 		chan = NULL;
+		if (chan2)
+			dma_release_channel(chan2);
+		chan2 = NULL;
 		aborted = atomic_read(&aborted_cb);
 		slots_free();
 	}
@@ -239,6 +330,8 @@ static int __init client_init(void)
 
 err:
 	dma_release_channel(chan);
+	if (chan2)
+		dma_release_channel(chan2);
 	slots_free();
 	kfree(chan_name);
 	return rc;
@@ -246,8 +339,15 @@ err:
 
 static void __exit client_exit(void)
 {
+	if (forget) {
+		pr_info("leaving %s alone: it was freed under us\n", chan_name);
+		kfree(chan_name);
+		return;
+	}
 	if (chan)
 		dma_release_channel(chan);
+	if (chan2)
+		dma_release_channel(chan2);
 	slots_free();
 	kfree(chan_name);
 }
