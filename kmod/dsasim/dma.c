@@ -256,7 +256,7 @@ static void dsasim_free_chan_resources(struct dma_chan *chan)
  */
 static int dsasim_terminate_all(struct dma_chan *chan)
 {
-	dsasim_flush_descs(to_dsasim_chan(chan), true);
+	dsasim_flush_descs(to_dsasim_chan(chan), false);
 	return 0;
 }
 

@@ -114,7 +114,7 @@ void dsasim_complete_txd(struct dsasim_chan *c, struct dsasim_desc *desc,
 			 enum dsasim_complete_type type, bool free_desc);
 int dsasim_irq_start(struct dsasim_chan *c);
 void dsasim_irq_stop(struct dsasim_chan *c);
-unsigned int dsasim_flush_descs(struct dsasim_chan *c, bool pending_too);
+unsigned int dsasim_flush_descs(struct dsasim_chan *c, bool disabling);
 
 /* sched.c */
 int dsasim_sched_init(struct dsasim_device *sd);

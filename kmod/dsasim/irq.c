@@ -117,31 +117,32 @@ void dsasim_irq_stop(struct dsasim_chan *c)
 /**
  * dsasim_flush_descs - idxd_flush_pending_descs()
  * @c: channel
- * @pending_too: also those queued but not yet on an engine
+ * @disabling: the WQ is being disabled (else: 7.x terminate_all)
  *
  * Every descriptor that asked for a completion and did not get it is
  * dropped: callbacks cleared ("callback could point to code that is no
- * longer accessible"), cookie completed, unmap released, back to the pool.
- * Those without DMA_PREP_INTERRUPT were never tracked by idxd; they go back
- * to the pool too (idxd_wq_free_resources() frees the whole pool).
+ * longer accessible"), cookie completed, unmap released, back to the pool;
+ * also those queued but not yet on an engine (on a halted device when
+ * disabling; for terminate, idxd's hardware would still run them).
+ * Those without DMA_PREP_INTERRUPT were never tracked by idxd; on disable
+ * they go back to the pool too (idxd_wq_free_resources() frees the pool).
  *
  * Return: how many were dropped.
  */
-unsigned int dsasim_flush_descs(struct dsasim_chan *c, bool pending_too)
+unsigned int dsasim_flush_descs(struct dsasim_chan *c, bool disabling)
 {
 	struct dsasim_desc *desc, *next;
 	unsigned int n = 0;
 	LIST_HEAD(flist);
 
-	if (pending_too) {
-		spin_lock_irq(&c->sched->lock);
-		list_splice_init(&c->pending, &flist);
-		spin_unlock_irq(&c->sched->lock);
-	}
+	spin_lock_irq(&c->sched->lock);
+	list_splice_init(&c->pending, &flist);
+	spin_unlock_irq(&c->sched->lock);
 	spin_lock_irq(&c->lock);
 	list_splice_init(&c->done, &flist);
 	list_splice_init(&c->stuck, &flist);
-	list_splice_init(&c->lost, &flist);
+	if (disabling)
+		list_splice_init(&c->lost, &flist);
 	spin_unlock_irq(&c->lock);
 
 	list_for_each_entry_safe(desc, next, &flist, node) {
