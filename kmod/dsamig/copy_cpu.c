@@ -28,8 +28,10 @@ int dsamig_cpu_copy_run(struct dsamig_run *run)
 	u64 t0 = ktime_get_ns();
 	unsigned int i;
 
-	for (i = 0; i < run->nr_folios; i++)
+	for (i = 0; i < run->nr_folios; i++) {
 		run->ok[i] = !dsamig_cpu_copy_folio(run->dst[i], run->src[i]);
+		cond_resched();
+	}
 	run->wait_ns = dsamig_elapsed(t0);
 	run->nr_channels = 1;
 	return 0;

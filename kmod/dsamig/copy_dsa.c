@@ -1,366 +1,552 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The dsa backend: a run's pages copied by dmaengine memcpy channels (DSA
- * work queues, or any memcpy channel). All pages go into src and dst
- * scatter-gather tables mapped at once, physically contiguous neighbours
- * merged, one descriptor per segment piece, each with DMA_PREP_INTERRUPT:
- * idxd retires only those, and completes out of order, so completions are
- * counted in the callbacks.
+ * The dsa backend's runs: a run's pages copied by dmaengine memcpy channels
+ * of one DMA device. Both sides go into scatter-gather tables (segments no
+ * longer than the device's max segment size or the WQ's max_transfer_size)
+ * mapped at once; descriptors follow both mapped lists together, so an
+ * IOMMU that merged one side differently costs descriptors, not the run.
+ *
+ * What idxd does and dsamig must survive (DESIGN.md, "DMA engine"):
+ * - it retires only descriptors with DMA_PREP_INTERRUPT and completes out
+ *   of order: completions are counted in callback_result, never by cookie,
+ *   and residue is never read (idxd leaves it unset);
+ * - a failed submit may call the callback too: each descriptor counts once;
+ * - callbacks come from the WQ's irq thread, possibly after the submitter
+ *   gave up: the context is reference-counted, never on the stack;
+ * - prep sleeps while the WQ's pool is empty: a channel never has more than
+ *   DSAMIG_CHAN_DEPTH descriptors of a run in flight;
+ * - 6.12 has no terminate, a disabled WQ clears outstanding callbacks and a
+ *   halted device completes nothing: waits are bounded by timeout_ms, and a
+ *   dst that DMA may still write is never given back (see quarantine()).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/dmaengine.h>
 #include <linux/dma-mapping.h>
 #include <linux/scatterlist.h>
-#include <linux/completion.h>
+#include <linux/refcount.h>
+#include <linux/module.h>
+#include <linux/wait.h>
+#include <linux/slab.h>
 #include <linux/delay.h>
 #include <linux/mm.h>
 #include "internal.h"
+#include "dsa.h"
 
-#define DSAMIG_MAX_CHANS	64
-/* The WQ default max_transfer_size of idxd (WQ_DEFAULT_MAX_XFER). */
-#define DSAMIG_SEG_MAX		SZ_2M
-
-static struct dma_chan *chans[DSAMIG_MAX_CHANS];
-static unsigned int nr_chans;
-/* Runs hold it shared; changing the channel set holds it exclusive. */
-static DECLARE_RWSEM(chan_sem);
-static atomic_t next_device = ATOMIC_INIT(0);
-
-static bool name_in_list(const char *name, const char *list)
-{
-	size_t len = strlen(name);
-	const char *p = list;
-
-	while ((p = strstr(p, name))) {
-		if ((p == list || p[-1] == ',') && (p[len] == ',' || !p[len]))
-			return true;
-		p += len;
-	}
-	return false;
-}
-
-/* dsa: channels of DSA work queues, idxd's (PCI driver idxd) or dsasim's (dsaN). */
-static bool chan_filter(struct dma_chan *chan, void *param)
-{
-	const char *match = param;
-	struct device *dev = chan->device->dev;
-
-	if (!strcmp(match, "any"))
-		return true;
-	if (!strcmp(match, "dsa"))
-		return !strcmp(dev_driver_string(dev), "idxd") ||
-		       !strncmp(dev_name(dev), "dsa", 3);
-	return name_in_list(dma_chan_name(chan), match);
-}
-
-static void release_all(void)
-{
-	while (nr_chans)
-		dma_release_channel(chans[--nr_chans]);
-}
-
-static void request_all(const char *match, unsigned int nr)
-{
-	dma_cap_mask_t mask;
-	struct dma_chan *c;
-
-	dma_cap_zero(mask);
-	dma_cap_set(DMA_MEMCPY, mask);
-	if (!nr || nr > DSAMIG_MAX_CHANS)
-		nr = DSAMIG_MAX_CHANS;
-	while (nr_chans < nr) {
-		c = dma_request_channel(mask, chan_filter, (void *)match);
-		if (!c)
-			break;
-		chans[nr_chans++] = c;
-	}
-}
-
-/**
- * dsamig_dsa_acquire() - take the channels that match, replacing the current set
- * @match: dsa, any, or a comma list of channel names
- * @nr: how many at most, 0 for all
- *
- * Returns -ENODEV, with the previous set restored as far as possible, when no
- * channel matches. Called with the knob lock held.
+/* Descriptors one run may use: twice the segments, for the zip of two lists. */
+#define DSAMIG_MAX_DESC		(2 * DSAMIG_MAX_SEGS)
+/*
+ * In flight per channel and run: at most half of the 32 entries `dsamig
+ * setup` gives a WQ (and all of the 16 the dsasim suites use), so that
+ * idxd_alloc_desc() never sleeps for a run's own descriptors.
  */
-int dsamig_dsa_acquire(const char *match, unsigned int nr)
-{
-	static char cur_match[sizeof(dsamig_dma_match)];
-	static unsigned int cur_nr;
-	unsigned int found;
+#define DSAMIG_CHAN_DEPTH	16
 
-	down_write(&chan_sem);
-	release_all();
-	request_all(match, nr);
-	found = nr_chans;
-	if (!found && cur_match[0])
-		request_all(cur_match, cur_nr);
-	up_write(&chan_sem);
-	if (!found)
-		return -ENODEV;
-	strscpy(cur_match, match, sizeof(cur_match));
-	cur_nr = nr;
-	pr_info("%u DMA channel%s for '%s'\n", found, found == 1 ? "" : "s", match);
-	return 0;
-}
-
-void dsamig_dsa_release(void)
-{
-	down_write(&chan_sem);
-	release_all();
-	up_write(&chan_sem);
-}
-
-unsigned int dsamig_dsa_nr_channels(void)
-{
-	return READ_ONCE(nr_chans);
-}
-
-int dsamig_dsa_init(void)
-{
-	return 0;
-}
-
-void dsamig_dsa_exit(void)
-{
-	dsamig_dsa_release();
-}
-
-struct dsa_wait {
-	atomic_t pending;
+struct dsa_ctx {
+	refcount_t ref;			/* the run's, and one per uncounted descriptor */
+	spinlock_t lock;		/* pending, orphaned */
+	unsigned int pending;		/* descriptors not counted yet */
+	bool orphaned;			/* the run gave up: release on the last count */
+	bool gone;			/* a channel's WQ went away during the run */
 	atomic_t errors;
-	struct completion done;
+	wait_queue_head_t wq;
+	struct device *dev;		/* the DMA device (held) */
+	struct list_head node;		/* on live_ctxs */
+	unsigned int nr_use, nr_desc;
+	struct device *chan_dev[DSAMIG_MAX_CHANS];	/* compared, never used */
+	atomic_t chan_pending[DSAMIG_MAX_CHANS];
+	/* a quarantined run's leftovers, released once its DMA is over */
+	struct work_struct release;
+	struct sg_table q_src, q_dst;
+	struct folio **q_folios;
+	unsigned int nr_q;
+	unsigned long counted[BITS_TO_LONGS(DSAMIG_MAX_DESC)];
+	u16 idx[DSAMIG_MAX_DESC];	/* callback_param: &idx[i], idx[i] == i */
 };
+
+static LIST_HEAD(live_ctxs);
+static DEFINE_SPINLOCK(live_lock);
+static atomic_t nr_ctxs = ATOMIC_INIT(0);
+static struct workqueue_struct *release_wq;
+
+static void ctx_put(struct dsa_ctx *ctx)
+{
+	unsigned long flags;
+
+	if (!refcount_dec_and_test(&ctx->ref))
+		return;
+	spin_lock_irqsave(&live_lock, flags);
+	list_del(&ctx->node);
+	spin_unlock_irqrestore(&live_lock, flags);
+	put_device(ctx->dev);
+	kfree(ctx);
+	atomic_dec(&nr_ctxs);
+}
+
+static void release_quarantine(struct work_struct *work)
+{
+	struct dsa_ctx *ctx = container_of(work, struct dsa_ctx, release);
+	unsigned int i;
+
+	if (ctx->q_src.sgl) {
+		dma_unmap_sgtable(ctx->dev, &ctx->q_dst, DMA_FROM_DEVICE, 0);
+		dma_unmap_sgtable(ctx->dev, &ctx->q_src, DMA_TO_DEVICE, 0);
+	}
+	for (i = 0; i < ctx->nr_q; i++)
+		folio_put(ctx->q_folios[i]);
+	pr_info("a quarantined run's DMA is over: %u folio%s released\n", ctx->nr_q,
+		ctx->nr_q == 1 ? "" : "s");
+	kfree(ctx->q_src.sgl);
+	kfree(ctx->q_dst.sgl);
+	kfree(ctx->q_folios);
+	ctx_put(ctx);
+	module_put(THIS_MODULE);
+}
+
+/* Count descriptor @i done, once, whoever reports it. */
+static void desc_count(struct dsa_ctx *ctx, unsigned int i, bool error)
+{
+	unsigned long flags;
+	bool release;
+
+	if (test_and_set_bit(i, ctx->counted))
+		return;
+	if (error)
+		atomic_inc(&ctx->errors);
+	atomic_dec(&ctx->chan_pending[i % ctx->nr_use]);
+	spin_lock_irqsave(&ctx->lock, flags);
+	release = !--ctx->pending && ctx->orphaned;
+	spin_unlock_irqrestore(&ctx->lock, flags);
+	wake_up(&ctx->wq);
+	if (release)
+		queue_work(release_wq, &ctx->release);
+	ctx_put(ctx);
+}
 
 static void dsa_done(void *param, const struct dmaengine_result *res)
 {
-	struct dsa_wait *w = param;
+	u16 *idx = param;
+	struct dsa_ctx *ctx = container_of(idx - *idx, struct dsa_ctx, idx[0]);
 
-	if (res && (res->result != DMA_TRANS_NOERROR || res->residue))
-		atomic_inc(&w->errors);
-	if (atomic_dec_and_test(&w->pending))
-		complete(&w->done);
+	desc_count(ctx, *idx, !res || res->result != DMA_TRANS_NOERROR);
 }
 
-/* Fill both tables, merging neighbours contiguous on both sides. */
-static unsigned int build_tables(struct dsamig_run *run)
+/* Count the descriptors of channel @ch (all when -1) that will never call back. */
+static void abandon(struct dsa_ctx *ctx, int ch)
 {
-	unsigned long src_end = 0, dst_end = 0;
-	struct scatterlist *s = NULL, *d = NULL;
-	unsigned int i, n = 0, len;
-
-	sg_init_table(run->sg_src, run->nr_folios);
-	sg_init_table(run->sg_dst, run->nr_folios);
-	for (i = 0; i < run->nr_folios; i++) {
-		unsigned long sp = folio_pfn(run->src[i]), dp = folio_pfn(run->dst[i]);
-
-		len = folio_size(run->src[i]);
-		if (s && sp == src_end && dp == dst_end && s->length + len <= DSAMIG_SEG_MAX) {
-			s->length += len;
-			d->length += len;
-		} else {
-			s = &run->sg_src[n];
-			d = &run->sg_dst[n];
-			sg_set_page(s, folio_page(run->src[i], 0), len, 0);
-			sg_set_page(d, folio_page(run->dst[i], 0), len, 0);
-			n++;
-		}
-		src_end = sp + folio_nr_pages(run->src[i]);
-		dst_end = dp + folio_nr_pages(run->dst[i]);
-	}
-	sg_mark_end(&run->sg_src[n - 1]);
-	sg_mark_end(&run->sg_dst[n - 1]);
-	return n;
-}
-
-/* Wait for the submitted descriptors; stop the engine if they do not come. */
-static int wait_run(struct dsa_wait *w, struct dma_chan **use, unsigned int nr_use)
-{
-	unsigned long deadline = jiffies + msecs_to_jiffies(READ_ONCE(dsamig_knobs.timeout_ms));
-	bool timed_out = false;
 	unsigned int i;
 
-	if (READ_ONCE(dsamig_knobs.wait) == DSAMIG_WAIT_IRQ) {
-		timed_out = !wait_for_completion_timeout(&w->done,
-				max_t(long, deadline - jiffies, 1));
-	} else {
-		while (atomic_read(&w->pending) > 0) {
-			if (time_after(jiffies, deadline)) {
-				timed_out = true;
-				break;
-			}
+	for (i = 0; i < ctx->nr_desc; i++)
+		if (ch < 0 || i % ctx->nr_use == ch)
+			desc_count(ctx, i, true);
+}
+
+void dsamig_dsa_channel_gone(struct device *chan_dev)
+{
+	struct dsa_ctx *ctx, *hit[16];
+	unsigned int n = 0, i, c;
+	unsigned long flags;
+
+	do {
+		n = 0;
+		spin_lock_irqsave(&live_lock, flags);
+		list_for_each_entry(ctx, &live_ctxs, node) {
+			for (c = 0; c < ctx->nr_use && ctx->chan_dev[c] != chan_dev; c++)
+				;
+			if (c == ctx->nr_use || n == ARRAY_SIZE(hit))
+				continue;
+			ctx->chan_dev[c] = NULL;	/* once */
+			if (refcount_inc_not_zero(&ctx->ref))
+				hit[n++] = ctx;
+		}
+		spin_unlock_irqrestore(&live_lock, flags);
+		for (i = 0; i < n; i++) {
+			for (c = 0; c < hit[i]->nr_use && hit[i]->chan_dev[c]; c++)
+				;
+			hit[i]->gone = true;
+			abandon(hit[i], c);
+			ctx_put(hit[i]);
+		}
+	} while (n == ARRAY_SIZE(hit));
+}
+
+static struct dsa_ctx *ctx_new(struct device *dev, struct dma_chan **use, unsigned int nr_use)
+{
+	struct dsa_ctx *ctx = kzalloc(sizeof(*ctx), GFP_NOWAIT | __GFP_NOWARN);
+	unsigned long flags;
+	unsigned int i;
+
+	if (!ctx)
+		return NULL;
+	refcount_set(&ctx->ref, 1);
+	spin_lock_init(&ctx->lock);
+	init_waitqueue_head(&ctx->wq);
+	INIT_WORK(&ctx->release, release_quarantine);
+	ctx->dev = get_device(dev);
+	ctx->nr_use = nr_use;
+	for (i = 0; i < nr_use; i++)
+		ctx->chan_dev[i] = &use[i]->dev->device;
+	for (i = 0; i < DSAMIG_MAX_DESC; i++)
+		ctx->idx[i] = i;
+	atomic_inc(&nr_ctxs);
+	spin_lock_irqsave(&live_lock, flags);
+	list_add(&ctx->node, &live_ctxs);
+	spin_unlock_irqrestore(&live_lock, flags);
+	return ctx;
+}
+
+/*
+ * Wait until at most @limit descriptors of channel @ch (all when -1) are
+ * outstanding. False when @deadline passed first.
+ */
+static bool ctx_wait(struct dsa_ctx *ctx, int ch, unsigned int limit, unsigned long deadline)
+{
+#define DSAMIG_DONE(ctx, ch, limit)						\
+	((ch) < 0 ? READ_ONCE((ctx)->pending) <= (limit) :			\
+		    atomic_read(&(ctx)->chan_pending[ch]) <= (int)(limit))
+	long left;
+
+	if (READ_ONCE(dsamig_knobs.wait) == DSAMIG_WAIT_POLL) {
+		while (!DSAMIG_DONE(ctx, ch, limit)) {
+			if (time_after(jiffies, deadline))
+				return false;
 			cpu_relax();
 			cond_resched();
 		}
+		return true;
 	}
-	if (!timed_out || !atomic_read(&w->pending))
-		return 0;
+	left = (long)(deadline - jiffies);
+	if (left <= 0)
+		return DSAMIG_DONE(ctx, ch, limit);
+	return wait_event_timeout(ctx->wq, DSAMIG_DONE(ctx, ch, limit), left) > 0 ||
+	       DSAMIG_DONE(ctx, ch, limit);
+#undef DSAMIG_DONE
+}
 
-	/*
-	 * The engine may still write dst and read src: nothing may be unmapped
-	 * or copied again until it provably stopped. Terminate where the
-	 * driver can; otherwise (idxd has no terminate) wait it out.
-	 */
-	for (i = 0; i < nr_use; i++) {
-		if (dmaengine_terminate_sync(use[i])) {
-			pr_warn_ratelimited("%s cannot be stopped; waiting for its descriptors\n",
-					    dma_chan_name(use[i]));
-			wait_for_completion(&w->done);
-			break;
+static struct scatterlist *sg_copy(struct scatterlist *sgl, unsigned int n)
+{
+	return kmemdup(sgl, n * sizeof(*sgl), GFP_NOWAIT | __GFP_NOWARN);
+}
+
+/*
+ * The engine may still read src and write dst, and nothing can stop it
+ * (6.12 idxd has no terminate; a halted device completes nothing). Keep a
+ * reference on every dst so that none is freed or reused, keep the mapping,
+ * and mark the run so that its pairs fail their migration (the kernel keeps
+ * src, which DMA only reads) instead of being copied into a dst DMA may
+ * overwrite later. All of it is released when the last descriptor
+ * completes or its WQ is disabled; until then the module stays in use.
+ * Returns false when the run's DMA ended meanwhile: nothing to keep.
+ */
+static bool quarantine(struct dsa_ctx *ctx, struct dsamig_run *run, struct sg_table *st_src,
+		       struct sg_table *st_dst, unsigned int nr_folios)
+{
+	unsigned long flags;
+	unsigned int i;
+	bool done;
+
+	ctx->q_folios = kmalloc_array(nr_folios, sizeof(*ctx->q_folios), GFP_NOWAIT | __GFP_NOWARN);
+	ctx->q_src.sgl = sg_copy(st_src->sgl, st_src->orig_nents);
+	ctx->q_dst.sgl = sg_copy(st_dst->sgl, st_dst->orig_nents);
+	if (ctx->q_src.sgl && ctx->q_dst.sgl) {
+		ctx->q_src.orig_nents = st_src->orig_nents;
+		ctx->q_src.nents = st_src->nents;
+		ctx->q_dst.orig_nents = st_dst->orig_nents;
+		ctx->q_dst.nents = st_dst->nents;
+	} else {
+		/* The IOVAs stay mapped for good: a leak, never a reuse. */
+		kfree(ctx->q_src.sgl);
+		kfree(ctx->q_dst.sgl);
+		ctx->q_src.sgl = ctx->q_dst.sgl = NULL;
+	}
+	/* Without the array the dst folios are leaked: safe too. */
+	for (i = 0; i < nr_folios; i++) {
+		folio_get(run->dst[i]);
+		if (ctx->q_folios)
+			ctx->q_folios[ctx->nr_q++] = run->dst[i];
+	}
+	__module_get(THIS_MODULE);
+	spin_lock_irqsave(&ctx->lock, flags);
+	done = !ctx->pending;
+	ctx->orphaned = !done;
+	spin_unlock_irqrestore(&ctx->lock, flags);
+	if (done) {
+		/* Completed between the timeout and now: release as usual. */
+		for (i = 0; i < nr_folios; i++)
+			folio_put(run->dst[i]);
+		module_put(THIS_MODULE);
+		kfree(ctx->q_src.sgl);
+		kfree(ctx->q_dst.sgl);
+		kfree(ctx->q_folios);
+		ctx->q_src.sgl = ctx->q_dst.sgl = NULL;
+		ctx->q_folios = NULL;
+		ctx->nr_q = 0;
+		return false;
+	}
+	atomic64_add(run->nr_pages, &dsamig_counters.quarantined_pages);
+	pr_warn_ratelimited("a run on %s did not complete in %u ms and cannot be stopped: %u folio%s kept until its DMA is over, their migration fails\n",
+			    dev_name(ctx->dev), READ_ONCE(dsamig_knobs.timeout_ms), nr_folios,
+			    nr_folios == 1 ? "" : "s");
+	return true;
+}
+
+/*
+ * Fill both tables for the run's first folios, merging neighbours that are
+ * contiguous on both sides, every segment at most @seg_max bytes. Returns
+ * the number of folios that fit, and the segments in *@nents.
+ */
+static unsigned int build_tables(struct dsamig_run *run, unsigned int seg_max,
+				 unsigned int *nents)
+{
+	struct scatterlist *s = NULL, *d = NULL;
+	phys_addr_t src_end = 0, dst_end = 0;
+	unsigned int i, n = 0;
+
+	sg_init_table(run->sg_src, DSAMIG_MAX_SEGS);
+	sg_init_table(run->sg_dst, DSAMIG_MAX_SEGS);
+	for (i = 0; i < run->nr_folios; i++) {
+		size_t size = folio_size(run->src[i]), off = 0;
+		phys_addr_t sp = PFN_PHYS(folio_pfn(run->src[i]));
+		phys_addr_t dp = PFN_PHYS(folio_pfn(run->dst[i]));
+		unsigned int save = n;
+
+		while (off < size) {
+			size_t len = min_t(size_t, size - off, seg_max);
+
+			if (s && sp + off == src_end && dp + off == dst_end &&
+			    s->length + len <= seg_max) {
+				s->length += len;
+				d->length += len;
+			} else {
+				if (n == DSAMIG_MAX_SEGS) {
+					/* The folio does not fit: the run ends before it. */
+					n = save;
+					goto out;
+				}
+				s = &run->sg_src[n];
+				d = &run->sg_dst[n];
+				sg_set_page(s, pfn_to_page(PHYS_PFN(sp + off)), len, 0);
+				sg_set_page(d, pfn_to_page(PHYS_PFN(dp + off)), len, 0);
+				n++;
+			}
+			off += len;
+			src_end = sp + off;
+			dst_end = dp + off;
 		}
 	}
-	return -ETIMEDOUT;
+out:
+	if (n) {
+		sg_mark_end(&run->sg_src[n - 1]);
+		sg_mark_end(&run->sg_dst[n - 1]);
+	}
+	*nents = n;
+	return n ? i : 0;
 }
 
-static int submit_piece(struct dma_chan *chan, dma_addr_t dst, dma_addr_t src, size_t len,
-			struct dsa_wait *w, struct dsamig_run *run)
+/* Descriptor @i: @len bytes on channel i % nr_use. False: stop submitting. */
+static bool submit_one(struct dsa_ctx *ctx, struct dma_chan **use, dma_addr_t dst,
+		       dma_addr_t src, size_t len, struct dsamig_run *run, unsigned long deadline)
 {
+	unsigned int i = ctx->nr_desc, ch = i % ctx->nr_use;
 	struct dma_async_tx_descriptor *tx;
+	unsigned long flags;
 	dma_cookie_t cookie;
 
-	tx = dmaengine_prep_dma_memcpy(chan, dst, src, len, DMA_PREP_INTERRUPT | DMA_CTRL_ACK);
+	if (i == DSAMIG_MAX_DESC) {
+		run->cause = DSAMIG_CAUSE_NO_MEMORY;
+		return false;
+	}
+	/* Room on the channel first: prep would sleep on an empty pool. */
+	if (atomic_read(&ctx->chan_pending[ch]) >= DSAMIG_CHAN_DEPTH) {
+		dma_async_issue_pending(use[ch]);
+		if (!ctx_wait(ctx, ch, DSAMIG_CHAN_DEPTH - 1, deadline)) {
+			run->cause = DSAMIG_CAUSE_TIMEOUT;
+			return false;
+		}
+	}
+	tx = dmaengine_prep_dma_memcpy(use[ch], dst, src, len, DMA_PREP_INTERRUPT | DMA_CTRL_ACK);
 	if (!tx) {
 		run->cause = DSAMIG_CAUSE_DESC_ALLOC;
-		return -ENOMEM;
+		return false;
 	}
 	tx->callback_result = dsa_done;
-	tx->callback_param = w;
-	atomic_inc(&w->pending);
+	tx->callback_param = &ctx->idx[i];
+	refcount_inc(&ctx->ref);
+	atomic_inc(&ctx->chan_pending[ch]);
+	spin_lock_irqsave(&ctx->lock, flags);
+	ctx->pending++;
+	spin_unlock_irqrestore(&ctx->lock, flags);
+	ctx->nr_desc++;
 	cookie = dmaengine_submit(tx);
 	if (dma_submit_error(cookie)) {
-		atomic_dec(&w->pending);
+		/* idxd may have called back already (an aborted ENQCMDS). */
+		desc_count(ctx, i, true);
 		run->cause = DSAMIG_CAUSE_SUBMIT;
-		return -EIO;
+		return false;
 	}
 	run->nr_segments++;
-	return 0;
+	return true;
 }
 
-/* The channels of one DMA device, taken in turn per run. */
-static unsigned int pick_channels(struct dma_chan **use)
+/*
+ * Submit descriptors that follow both mapped lists together: each covers
+ * what is left of the current src and dst segments, at most @xfer bytes.
+ */
+static bool submit_all(struct dsa_ctx *ctx, struct dma_chan **use, struct sg_table *st_src,
+		       struct sg_table *st_dst, size_t xfer, struct dsamig_run *run,
+		       unsigned long deadline)
 {
-	unsigned int want = READ_ONCE(dsamig_knobs.channels), n = 0, i, first;
-	struct device *dev;
+	struct scatterlist *s = st_src->sgl, *d = st_dst->sgl;
+	size_t s_off = 0, d_off = 0;
+	unsigned int ns = 0, nd = 0;
 
-	first = (unsigned int)atomic_inc_return(&next_device) % nr_chans;
-	dev = dmaengine_get_dma_device(chans[first]);
-	for (i = 0; i < nr_chans && (!want || n < want); i++) {
-		struct dma_chan *c = chans[(first + i) % nr_chans];
+	while (ns < st_src->nents && nd < st_dst->nents) {
+		size_t len = min3(sg_dma_len(s) - s_off, sg_dma_len(d) - d_off, xfer);
 
-		if (dmaengine_get_dma_device(c) == dev)
-			use[n++] = c;
+		if (!submit_one(ctx, use, sg_dma_address(d) + d_off, sg_dma_address(s) + s_off,
+				len, run, deadline))
+			return false;
+		s_off += len;
+		d_off += len;
+		if (s_off == sg_dma_len(s)) {
+			s = sg_next(s);
+			s_off = 0;
+			ns++;
+		}
+		if (d_off == sg_dma_len(d)) {
+			d = sg_next(d);
+			d_off = 0;
+			nd++;
+		}
 	}
-	return n;
+	return true;
 }
 
 int dsamig_dsa_copy_run(struct dsamig_run *run)
 {
-	struct dma_chan *use[DSAMIG_MAX_CHANS];
 	struct sg_table st_src = { .sgl = run->sg_src }, st_dst = { .sgl = run->sg_dst };
-	struct scatterlist *s, *d;
-	unsigned int nr_use, i, c = 0;
-	struct dsa_wait w;
+	unsigned long deadline;
+	struct dma_chan *use[DSAMIG_MAX_CHANS];
+	unsigned int nr_use, nents, nr_fit, max_xfer, i, seg_max;
+	struct dsa_ctx *ctx = NULL;
 	struct device *dev;
+	size_t xfer, total;
+	bool stopped = false;
 	int err = 0;
 	u64 t0;
 
-	down_read(&chan_sem);
-	if (!nr_chans) {
-		up_read(&chan_sem);
+	for (i = 0; i < run->nr_folios; i++)
+		run->ok[i] = false;
+	nr_use = dsamig_dsa_pick(use, &max_xfer);
+	if (!nr_use) {
 		run->cause = DSAMIG_CAUSE_NO_CHANNEL;
 		return -ENODEV;
 	}
-	nr_use = pick_channels(use);
 	dev = dmaengine_get_dma_device(use[0]);
+	seg_max = min(dma_get_max_seg_size(dev), max_xfer) & PAGE_MASK;
+	if (!seg_max)
+		seg_max = PAGE_SIZE;
 
 	t0 = ktime_get_ns();
-	st_src.orig_nents = st_dst.orig_nents = build_tables(run);
+	nr_fit = build_tables(run, seg_max, &nents);
+	st_src.orig_nents = st_dst.orig_nents = nents;
 	run->sg_ns = dsamig_elapsed(t0);
+	if (!nr_fit) {
+		dsamig_dsa_unpick();
+		run->cause = DSAMIG_CAUSE_NO_MEMORY;
+		return -ENOMEM;
+	}
 
 	t0 = ktime_get_ns();
 	err = dma_map_sgtable(dev, &st_src, DMA_TO_DEVICE, 0);
 	if (err) {
+		dsamig_dsa_unpick();
 		run->cause = DSAMIG_CAUSE_MAP_ERROR;
-		goto out;
+		return err;
 	}
 	err = dma_map_sgtable(dev, &st_dst, DMA_FROM_DEVICE, 0);
 	if (err) {
 		run->cause = DSAMIG_CAUSE_MAP_ERROR;
+		dsamig_dsa_unpick();
 		goto unmap_src;
 	}
 	run->map_ns = dsamig_elapsed(t0);
-	/* An IOMMU may merge one side and not the other: segments must pair up. */
-	if (st_src.nents != st_dst.nents) {
-		err = -EINVAL;
-		run->cause = DSAMIG_CAUSE_MAP_MISMATCH;
-		goto unmap;
-	}
-	for (s = st_src.sgl, d = st_dst.sgl, i = 0; i < st_src.nents;
-	     i++, s = sg_next(s), d = sg_next(d)) {
-		if (sg_dma_len(s) != sg_dma_len(d)) {
-			err = -EINVAL;
-			run->cause = DSAMIG_CAUSE_MAP_MISMATCH;
-			goto unmap;
-		}
-	}
 
 	t0 = ktime_get_ns();
-	atomic_set(&w.pending, 0);
-	atomic_set(&w.errors, 0);
-	init_completion(&w.done);
-	/* Held so that the count cannot reach zero before all are submitted. */
-	atomic_inc(&w.pending);
-	for (s = st_src.sgl, d = st_dst.sgl, i = 0; i < st_src.nents && !err;
-	     i++, s = sg_next(s), d = sg_next(d)) {
-		size_t len = sg_dma_len(s), off = 0, piece;
-
-		/* Few large segments (a THP) are split across the channels. */
-		piece = len;
-		if (st_src.nents < nr_use)
-			piece = max_t(size_t, PAGE_SIZE,
-				      round_up(DIV_ROUND_UP(len, nr_use), PAGE_SIZE));
-		piece = min_t(size_t, piece, DSAMIG_SEG_MAX);
-		while (off < len && !err) {
-			size_t n = min(piece, len - off);
-
-			err = submit_piece(use[c++ % nr_use], sg_dma_address(d) + off,
-					   sg_dma_address(s) + off, n, &w, run);
-			off += n;
-		}
+	ctx = ctx_new(dev, use, nr_use);
+	if (!ctx) {
+		dsamig_dsa_unpick();
+		run->cause = DSAMIG_CAUSE_NO_MEMORY;
+		err = -ENOMEM;
+		goto unmap;
 	}
-	for (i = 0; i < min(c, nr_use); i++)
+	/* Few large segments (a THP): pieces spread across the channels. */
+	total = 0;
+	for (i = 0; i < nr_fit; i++)
+		total += folio_size(run->src[i]);
+	xfer = max_xfer;
+	if (st_src.nents < nr_use)
+		xfer = min_t(size_t, xfer, max_t(size_t, PAGE_SIZE,
+			     round_up(DIV_ROUND_UP(total, nr_use), PAGE_SIZE)));
+	deadline = jiffies + msecs_to_jiffies(READ_ONCE(dsamig_knobs.timeout_ms));
+	if (!submit_all(ctx, use, &st_src, &st_dst, xfer, run, deadline))
+		err = -EIO;
+	for (i = 0; i < min(ctx->nr_desc, nr_use); i++)
 		dma_async_issue_pending(use[i]);
-	run->nr_channels = min(c, nr_use);
-	if (atomic_dec_and_test(&w.pending))
-		complete(&w.done);
+	run->nr_channels = min(ctx->nr_desc, nr_use);
+	dsamig_dsa_unpick();
 	run->submit_ns = dsamig_elapsed(t0);
 
 	t0 = ktime_get_ns();
-	/* A timeout names the run even when it also ran out of descriptors:
-	 * descriptors that never complete are what exhausts the pool. */
-	if (wait_run(&w, use, run->nr_channels)) {
+	if (!ctx_wait(ctx, -1, 0, deadline)) {
 		err = -ETIMEDOUT;
 		run->cause = DSAMIG_CAUSE_TIMEOUT;
+		stopped = dsamig_dsa_terminate(use, run->nr_channels);
+		if (stopped)
+			abandon(ctx, -1);
+		else if (quarantine(ctx, run, &st_src, &st_dst, nr_fit))
+			run->quarantined = true;
 	}
 	run->wait_ns = dsamig_elapsed(t0);
-	if (!err && atomic_read(&w.errors)) {
+	if (run->quarantined) {
+		ctx_put(ctx);	/* the release work holds the rest */
+		return err;
+	}
+	if (ctx->gone && !err) {
+		err = -EIO;
+		run->cause = DSAMIG_CAUSE_CHANNEL_GONE;
+	}
+	if (!err && atomic_read(&ctx->errors)) {
 		err = -EIO;
 		run->cause = DSAMIG_CAUSE_ENGINE_ERROR;
 	}
+	ctx_put(ctx);
 
 unmap:
 	t0 = ktime_get_ns();
 	dma_unmap_sgtable(dev, &st_dst, DMA_FROM_DEVICE, 0);
-	dma_unmap_sgtable(dev, &st_src, DMA_TO_DEVICE, 0);
-	run->unmap_ns = dsamig_elapsed(t0);
-	goto out;
 unmap_src:
 	dma_unmap_sgtable(dev, &st_src, DMA_TO_DEVICE, 0);
-out:
-	up_read(&chan_sem);
-	for (i = 0; i < run->nr_folios; i++)
+	run->unmap_ns = dsamig_elapsed(t0);
+	for (i = 0; i < nr_fit; i++)
 		run->ok[i] = !err;
 	return err;
+}
+
+int dsamig_dsa_init(void)
+{
+	release_wq = alloc_workqueue("dsamig_release", WQ_MEM_RECLAIM | WQ_UNBOUND, 0);
+	return release_wq ? 0 : -ENOMEM;
+}
+
+/* Runs are over and no quarantine is left (each holds the module). */
+void dsamig_dsa_exit(void)
+{
+	dsamig_dsa_release();
+	if (release_wq)
+		destroy_workqueue(release_wq);
+	release_wq = NULL;
+	/* The last callbacks may still be leaving desc_count(). */
+	while (atomic_read(&nr_ctxs))
+		msleep(1);
 }

@@ -31,10 +31,12 @@ static void mt_copy(struct work_struct *work)
 
 	for (i = 0; i < run->nr_folios && base < end; i++, base += nr) {
 		nr = folio_nr_pages(run->src[i]);
-		for (k = max(base, p->first); k < min(base + nr, end); k++)
+		for (k = max(base, p->first); k < min(base + nr, end); k++) {
 			if (copy_mc_highpage(folio_page(run->dst[i], k - base),
 					     folio_page(run->src[i], k - base)))
 				WRITE_ONCE(run->ok[i], false);
+			cond_resched();
+		}
 	}
 	if (atomic_dec_and_test(p->left))
 		complete(p->done);
@@ -90,7 +92,8 @@ int dsamig_mt_set_threads(unsigned int nr)
 
 int dsamig_mt_init(void)
 {
-	mt_wq = alloc_workqueue("dsamig_mt", WQ_UNBOUND | WQ_HIGHPRI,
+	/* Demotion migrates from reclaim: the workers must make progress then. */
+	mt_wq = alloc_workqueue("dsamig_mt", WQ_UNBOUND | WQ_HIGHPRI | WQ_MEM_RECLAIM,
 				READ_ONCE(dsamig_knobs.mt_threads));
 	return mt_wq ? 0 : -ENOMEM;
 }

@@ -35,7 +35,7 @@ static ssize_t counter_show(struct kobject *kobj, struct kobj_attribute *attr, c
 
 static struct kobject *root;
 /* Every directory and file, freed together. */
-static struct kobject *dirs[DSAMIG_NR_BACKENDS + DSAMIG_NR_REASONS + 2];
+static struct kobject *dirs[DSAMIG_NR_BACKENDS + DSAMIG_NR_REASONS + 3];
 static unsigned int nr_dirs;
 static struct counter_attr *attrs;
 static unsigned int nr_attrs, max_attrs;
@@ -70,18 +70,18 @@ static struct kobject *add_dir(const char *name, struct kobject *parent)
 	return k;
 }
 
-static const char * const cause_names[] = {
-#define DSAMIG_CAUSE_NAME(e, s) s,
-	DSAMIG_CAUSES(DSAMIG_CAUSE_NAME)
-};
+#define DSAMIG_COUNTER_NAME(e, s) s,
+static const char * const cause_names[] = { DSAMIG_CAUSES(DSAMIG_COUNTER_NAME) };
+static const char * const keep_names[] = { DSAMIG_KEEPS(DSAMIG_COUNTER_NAME) };
 
 int dsamig_counters_init(void)
 {
 	struct dsamig_counters *c = &dsamig_counters;
-	struct kobject *dir, *reasons, *fallbacks;
+	struct kobject *dir, *reasons, *fallbacks, *kept;
 	int i, err = -ENOMEM;
 
-	max_attrs = 3 * DSAMIG_NR_BACKENDS + 2 * DSAMIG_NR_REASONS + DSAMIG_NR_CAUSES + 4;
+	max_attrs = 3 * DSAMIG_NR_BACKENDS + 2 * DSAMIG_NR_REASONS + DSAMIG_NR_CAUSES +
+		    DSAMIG_NR_KEEPS + 5;
 	attrs = kcalloc(max_attrs, sizeof(*attrs), GFP_KERNEL);
 	root = kobject_create_and_add("dsamig", kernel_kobj);
 	if (!attrs || !root)
@@ -108,7 +108,14 @@ int dsamig_counters_init(void)
 	for (i = 0; i < DSAMIG_NR_CAUSES; i++)
 		if (add_file(fallbacks, cause_names[i], &c->fallbacks[i], NULL))
 			goto fail;
+	kept = add_dir("kept", root);
+	if (!kept)
+		goto fail;
+	for (i = 0; i < DSAMIG_NR_KEEPS; i++)
+		if (add_file(kept, keep_names[i], &c->kept_pages[i], NULL))
+			goto fail;
 	if (add_file(root, "cpu_path_pages", &c->cpu_path_pages, NULL) ||
+	    add_file(root, "quarantined_pages", &c->quarantined_pages, NULL) ||
 	    add_file(root, "skipped_copies", &c->skipped_copies, NULL) ||
 	    add_file(root, "errors", &c->errors, NULL) ||
 	    add_file(root, "channels", NULL, dsamig_dsa_nr_channels))

@@ -1,138 +1,303 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The three ftrace hooks on a stock 6.12 kernel (DESIGN.md, "Hook"):
- *   migrate_pages_batch  entry: reset the task's batch table;
- *   migrate_folio_move   redirected to a wrapper that pre-copies the rest of
- *                        the batch in one run, then calls the original;
- *   folio_mc_copy        redirected to dsamig_copy_folio(), which skips the
- *                        pairs a run copied and copies the others itself.
- * The end of migrate_pages() (tracepoint mm_migrate_pages) frees the task's
- * table. Redirected code runs in the caller's context, so it may sleep.
+ * The hooks on a stock kernel (DESIGN.md, "Hook"); none calls a kernel
+ * function through a pointer:
+ *   mm_migrate_pages_start  tracepoint: claim the task's slot (depth);
+ *   mm_migrate_pages        tracepoint: release it;
+ *   migration allocators    return probes: record src -> dst of the batch;
+ *   folio_mc_copy           redirected to dsamig_copy_folio(), which never
+ *                           calls the original: it starts a run at the first
+ *                           copy of a batch, skips the pairs a run copied
+ *                           and copies the others itself.
+ * Every hooked function must begin with ENDBR64 on an IBT kernel: that
+ * proves it is exported or address-taken, so it exists as a function with
+ * the C calling convention on every build (a static, never address-taken
+ * function may be inlined or have its arguments rewritten by the compiler).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/ftrace.h>
+#include <linux/kprobes.h>
+#include <linux/kallsyms.h>
 #include <linux/module.h>
 #include <linux/tracepoint.h>
 #include <linux/migrate.h>
 #include <linux/delay.h>
-#include <asm/ibt.h>
+#include <linux/uaccess.h>
+#include <linux/utsname.h>
 #include "internal.h"
 
-typedef int (*move_fn_t)(void *put_new_folio, unsigned long private,
-			 struct folio *src, struct folio *dst,
-			 enum migrate_mode mode, enum migrate_reason reason,
-			 struct list_head *ret);
-
-/* Tasks inside a redirect target: unload waits for them. */
+/* Tasks inside the redirect target: unload waits for them. */
 static atomic_t inflight = ATOMIC_INIT(0);
 
-void dsamig_inflight_get(void)
+/* ENDBR64 (f3 0f 1e fa): the landing pad of an indirect branch target. */
+#define DSAMIG_ENDBR64		0xfa1e0ff3U
+
+static bool endbr_at(unsigned long addr)
 {
-	atomic_inc(&inflight);
+	u32 insn;
+
+	if (copy_from_kernel_nofault(&insn, (void *)addr, sizeof(insn)))
+		return false;
+	return insn == DSAMIG_ENDBR64;
 }
 
-void dsamig_inflight_put(void)
+/*
+ * @start: a function's first byte. Without IBT in the kernel there is no
+ * landing pad to check, and no #CP either.
+ */
+static int check_endbr(const char *name, unsigned long start)
 {
-	atomic_dec(&inflight);
+	if (!IS_ENABLED(CONFIG_X86_KERNEL_IBT) || endbr_at(start))
+		return 0;
+	pr_err("%s does not begin with ENDBR64 on %s: static and never address-taken, it cannot be hooked safely; not loading\n",
+	       name, utsname()->release);
+	return -ENOEXEC;
 }
 
-/* The entry of the original migrate_folio_move, learnt from its fentry site. */
-static unsigned long move_addr;
-
-static unsigned long fentry_to_func(unsigned long ip)
-{
-	/* With IBT the fentry call follows the function's ENDBR. */
-	if (IS_ENABLED(CONFIG_X86_KERNEL_IBT) && is_endbr(*(u32 *)(ip - ENDBR_INSN_SIZE)))
-		return ip - ENDBR_INSN_SIZE;
-	return ip;
-}
-
-static int dsamig_migrate_folio_move(void *put_new_folio, unsigned long private,
-				     struct folio *src, struct folio *dst,
-				     enum migrate_mode mode, enum migrate_reason reason,
-				     struct list_head *ret)
-{
-	move_fn_t orig = (move_fn_t)READ_ONCE(move_addr);
-	int rc;
-
-	dsamig_inflight_get();
-	dsamig_move_entry(src, dst, reason);
-	/* Our own call is not redirected again: see move_hook(). */
-	rc = orig(put_new_folio, private, src, dst, mode, reason, ret);
-	dsamig_inflight_put();
-	return rc;
-}
-
+/* ---- folio_mc_copy: the copy point ---- */
 static int dsamig_folio_mc_copy(struct folio *dst, struct folio *src)
 {
 	int rc;
 
-	dsamig_inflight_get();
+	atomic_inc(&inflight);
 	rc = dsamig_copy_folio(dst, src);
-	dsamig_inflight_put();
+	atomic_dec(&inflight);
 	return rc;
-}
-
-static void notrace batch_hook(unsigned long ip, unsigned long parent_ip,
-			       struct ftrace_ops *op, struct ftrace_regs *fregs)
-{
-	/* migrate_pages_batch(from, get, put, private, mode, reason, ...) */
-	int reason = (int)ftrace_regs_get_argument(fregs, 5);
-	struct dsamig_task *t;
-
-	if (READ_ONCE(dsamig_knobs.backend) == DSAMIG_BACKEND_OFF)
-		return;
-	t = dsamig_task_claim();
-	if (t)
-		dsamig_task_reset(t, reason);
-}
-
-static void notrace move_hook(unsigned long ip, unsigned long parent_ip,
-			      struct ftrace_ops *op, struct ftrace_regs *fregs)
-{
-	if (within_module(parent_ip, THIS_MODULE))
-		return;
-	if (unlikely(!READ_ONCE(move_addr)))
-		WRITE_ONCE(move_addr, fentry_to_func(ip));
-	ftrace_regs_set_instruction_pointer(fregs, (unsigned long)dsamig_migrate_folio_move);
 }
 
 static void notrace copy_hook(unsigned long ip, unsigned long parent_ip,
 			      struct ftrace_ops *op, struct ftrace_regs *fregs)
 {
-	if (within_module(parent_ip, THIS_MODULE))
-		return;
 	ftrace_regs_set_instruction_pointer(fregs, (unsigned long)dsamig_folio_mc_copy);
 }
 
-struct dsamig_hook {
+static struct ftrace_ops copy_ops = {
+	.func = copy_hook,
+	.flags = FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_RECURSION,
+};
+static bool copy_registered;
+
+/* ---- the allocators migrate_pages() is given as get_new_folio ---- */
+
+/*
+ * Return addresses inside migrate_pages() and the functions it may inline:
+ * only an allocation made there for the batch is recorded. A wrapper's own
+ * call of a hooked allocator (alloc_demote_folio calls
+ * alloc_migration_target) returns elsewhere and is not.
+ */
+static const char * const migration_callers[] = {
+	"migrate_folio_unmap", "migrate_pages_batch", "migrate_pages_sync", "migrate_pages",
+	"unmap_and_move_huge_page", "unmap_and_move_hugetlb_folio", "migrate_hugetlbs",
+};
+
+#define DSAMIG_NR_SITES		16
+struct call_site {
+	unsigned long addr;
+	bool migration;
+};
+static struct call_site sites[DSAMIG_NR_SITES];
+static unsigned int nr_sites;
+static DEFINE_RAW_SPINLOCK(sites_lock);
+static DEFINE_PER_CPU(char[KSYM_SYMBOL_LEN], sym_buf);
+
+static bool caller_is_migration(unsigned long addr)
+{
+	char *name = *get_cpu_ptr(&sym_buf);
+	bool found = false;
+	size_t len;
+	int i;
+
+	sprint_symbol_no_offset(name, addr);
+	len = strcspn(name, ". ");	/* foo.constprop.0, foo [module] */
+	for (i = 0; i < ARRAY_SIZE(migration_callers) && !found; i++)
+		found = len == strlen(migration_callers[i]) &&
+			!strncmp(name, migration_callers[i], len);
+	put_cpu_ptr(&sym_buf);
+	return found;
+}
+
+/* Called with preemption disabled (a kretprobe handler). */
+static bool from_migration(unsigned long addr)
+{
+	unsigned int i, n = smp_load_acquire(&nr_sites);
+	unsigned long flags;
+	bool verdict;
+
+	for (i = 0; i < n; i++)
+		if (sites[i].addr == addr)
+			return sites[i].migration;
+	verdict = caller_is_migration(addr);
+	raw_spin_lock_irqsave(&sites_lock, flags);
+	if (nr_sites < DSAMIG_NR_SITES) {
+		sites[nr_sites].addr = addr;
+		sites[nr_sites].migration = verdict;
+		smp_store_release(&nr_sites, nr_sites + 1);
+	}
+	raw_spin_unlock_irqrestore(&sites_lock, flags);
+	return verdict;
+}
+
+struct alloc_call {
+	struct folio *src;
+};
+
+static int alloc_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct alloc_call *call = (struct alloc_call *)ri->data;
+
+	if (!dsamig_task_outer())
+		return 1;	/* no return probe needed */
+	call->src = (struct folio *)regs_get_kernel_argument(regs, 0);
+	return 0;
+}
+
+static int alloc_return(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct alloc_call *call = (struct alloc_call *)ri->data;
+	struct dsamig_task *t = dsamig_task_outer();
+
+	if (t && from_migration(get_kretprobe_retaddr(ri)))
+		dsamig_pair_record(t, call->src, (struct folio *)regs_return_value(regs));
+	return 0;
+}
+
+/*
+ * The get_new_folio callbacks of the kernels dsamig supports. Each is
+ * address-taken, so a real function. A missing optional one only means its
+ * migrations get no early copy.
+ */
+struct alloc_hook {
 	const char *name;
-	struct ftrace_ops ops;
+	bool required;
+	struct kretprobe rp;
 	bool registered;
 };
 
-static struct dsamig_hook hooks[] = {
-	{ .name = "migrate_pages_batch",
-	  .ops = { .func = batch_hook, .flags = FTRACE_OPS_FL_SAVE_REGS |
-						FTRACE_OPS_FL_RECURSION } },
-	{ .name = "migrate_folio_move",
-	  .ops = { .func = move_hook, .flags = FTRACE_OPS_FL_SAVE_REGS |
-					       FTRACE_OPS_FL_IPMODIFY |
-					       FTRACE_OPS_FL_RECURSION } },
-	{ .name = "folio_mc_copy",
-	  .ops = { .func = copy_hook, .flags = FTRACE_OPS_FL_SAVE_REGS |
-					       FTRACE_OPS_FL_IPMODIFY |
-					       FTRACE_OPS_FL_RECURSION } },
+#define ALLOC_HOOK(sym, req) { .name = sym, .required = req }
+static struct alloc_hook allocs[] = {
+	ALLOC_HOOK("compaction_alloc", true),
+	ALLOC_HOOK("alloc_migration_target", true),	/* syscalls, hotplug, CMA, pins; 7.x DAMON */
+	ALLOC_HOOK("alloc_misplaced_dst_folio", false),	/* NUMA balancing */
+	ALLOC_HOOK("alloc_migrate_folio", false),	/* 6.12: demotion, DAMON */
+	ALLOC_HOOK("alloc_demote_folio", false),	/* 7.x: demotion */
+	ALLOC_HOOK("alloc_migration_target_by_mpol", false), /* mbind */
 };
 
-/* ---- end of migrate_pages(): free the task's table ---- */
-static struct tracepoint *tp_migrate_pages;
-
-static void find_tracepoint(struct tracepoint *tp, void *priv)
+/* Probe misses (no free instance, recursion): a batch with one is untrusted. */
+unsigned long dsamig_hooks_missed(void)
 {
-	if (!strcmp(tp->name, "mm_migrate_pages"))
-		tp_migrate_pages = tp;
+	unsigned long n = 0;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(allocs); i++)
+		if (allocs[i].registered)
+			n += READ_ONCE(allocs[i].rp.nmissed) + READ_ONCE(allocs[i].rp.kp.nmissed);
+	return n;
+}
+
+/*
+ * kprobes place a probe after a function's ENDBR64, so the function starts
+ * one instruction before the probe address when it has one.
+ */
+static unsigned long probe_func_start(struct kprobe *kp)
+{
+	unsigned long a = (unsigned long)kp->addr;
+
+	if (IS_ENABLED(CONFIG_X86_KERNEL_IBT) && endbr_at(a - 4))
+		return a - 4;
+	return a;
+}
+
+static void unregister_allocs(void)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(allocs); i++) {
+		if (!allocs[i].registered)
+			continue;
+		unregister_kretprobe(&allocs[i].rp);
+		allocs[i].registered = false;
+	}
+}
+
+static int register_allocs(void)
+{
+	int i, err;
+
+	for (i = 0; i < ARRAY_SIZE(allocs); i++) {
+		struct alloc_hook *h = &allocs[i];
+
+		memset(&h->rp, 0, sizeof(h->rp));
+		h->rp.kp.symbol_name = h->name;
+		h->rp.entry_handler = alloc_entry;
+		h->rp.handler = alloc_return;
+		h->rp.data_size = sizeof(struct alloc_call);
+		h->rp.maxactive = max_t(int, 64, 4 * num_possible_cpus());
+		err = register_kretprobe(&h->rp);
+		if (err) {
+			if (!h->required) {
+				pr_info("%s is not on this kernel: its migrations are copied at the kernel's copy point\n",
+					h->name);
+				continue;
+			}
+			pr_err("%s is missing or cannot be probed on %s (%d); not loading\n",
+			       h->name, utsname()->release, err);
+			goto fail;
+		}
+		h->registered = true;
+		err = check_endbr(h->name, probe_func_start(&h->rp.kp));
+		if (err)
+			goto fail;
+	}
+	return 0;
+fail:
+	unregister_allocs();
+	return err;
+}
+
+/*
+ * check_symbol: a function the load must also find hookable. For tests:
+ * a static function (migrate_folio_move) must make the load fail.
+ */
+char dsamig_check_symbol[64];
+module_param_string(check_symbol, dsamig_check_symbol, sizeof(dsamig_check_symbol), 0444);
+MODULE_PARM_DESC(check_symbol, "test: a function the load must also find hookable (default none)");
+
+static int check_extra_symbol(void)
+{
+	struct kprobe kp = { .symbol_name = dsamig_check_symbol };
+	unsigned long start;
+	int err;
+
+	if (!dsamig_check_symbol[0])
+		return 0;
+	err = register_kprobe(&kp);
+	if (err) {
+		pr_err("%s is missing or cannot be probed on %s (%d); not loading\n",
+		       dsamig_check_symbol, utsname()->release, err);
+		return err;
+	}
+	start = probe_func_start(&kp);
+	unregister_kprobe(&kp);
+	return check_endbr(dsamig_check_symbol, start);
+}
+
+/* ---- migrate_pages() start and end: the slot's lifetime ---- */
+static struct tracepoint *tp_start, *tp_end;
+
+static void find_tracepoints(struct tracepoint *tp, void *priv)
+{
+	if (!strcmp(tp->name, "mm_migrate_pages_start"))
+		tp_start = tp;
+	else if (!strcmp(tp->name, "mm_migrate_pages"))
+		tp_end = tp;
+}
+
+static void migrate_pages_start(void *data, enum migrate_mode mode, int reason)
+{
+	/* A nested call counts depth even with the backend off. */
+	dsamig_task_enter(reason, READ_ONCE(dsamig_knobs.backend) != DSAMIG_BACKEND_OFF);
 }
 
 static void migrate_pages_done(void *data, unsigned long succeeded, unsigned long failed,
@@ -140,70 +305,102 @@ static void migrate_pages_done(void *data, unsigned long succeeded, unsigned lon
 			       unsigned long thp_split, unsigned long large_folio_split,
 			       enum migrate_mode mode, int reason)
 {
-	struct dsamig_task *t = dsamig_task_find();
-
-	if (t)
-		dsamig_task_release(t);
+	dsamig_task_leave();
 }
 
-static void unregister_hooks(void)
-{
-	int i;
+static bool tp_start_on, tp_end_on;
 
-	for (i = ARRAY_SIZE(hooks) - 1; i >= 0; i--) {
-		if (!hooks[i].registered)
-			continue;
-		unregister_ftrace_function(&hooks[i].ops);
-		ftrace_free_filter(&hooks[i].ops);
-		hooks[i].registered = false;
+static void unregister_tracepoints(void)
+{
+	if (tp_start_on)
+		tracepoint_probe_unregister(tp_start, migrate_pages_start, NULL);
+	if (tp_end_on)
+		tracepoint_probe_unregister(tp_end, migrate_pages_done, NULL);
+	tp_start_on = tp_end_on = false;
+	tracepoint_synchronize_unregister();
+}
+
+static int register_tracepoints(void)
+{
+	int err;
+
+	for_each_kernel_tracepoint(find_tracepoints, NULL);
+	if (!tp_start || !tp_end) {
+		pr_err("tracepoint migrate:%s not found on %s; not loading\n",
+		       tp_start ? "mm_migrate_pages" : "mm_migrate_pages_start",
+		       utsname()->release);
+		return -ENOENT;
 	}
+	/* The end first: a slot is never claimed that nothing would free. */
+	err = tracepoint_probe_register(tp_end, migrate_pages_done, NULL);
+	if (err)
+		goto fail;
+	tp_end_on = true;
+	err = tracepoint_probe_register(tp_start, migrate_pages_start, NULL);
+	if (err)
+		goto fail;
+	tp_start_on = true;
+	return 0;
+fail:
+	pr_err("cannot attach to the migrate tracepoints (%d); not loading\n", err);
+	unregister_tracepoints();
+	return err;
+}
+
+static int register_copy_hook(void)
+{
+	static const char name[] = "folio_mc_copy";
+	int err;
+
+	err = check_endbr(name, (unsigned long)folio_mc_copy);
+	if (err)
+		return err;
+	err = ftrace_set_filter(&copy_ops, (unsigned char *)name, strlen(name), 1);
+	if (err) {
+		pr_err("%s is not traceable on %s (%d); not loading\n", name,
+		       utsname()->release, err);
+		return err;
+	}
+	err = register_ftrace_function(&copy_ops);
+	if (err) {
+		pr_err("cannot hook %s (%d%s); not loading\n", name, err,
+		       err == -EBUSY ? ": owned by a live patch or another module" : "");
+		ftrace_free_filter(&copy_ops);
+		return err;
+	}
+	copy_registered = true;
+	return 0;
 }
 
 /**
- * dsamig_hooks_arm() - find and hook the migration functions
+ * dsamig_hooks_arm() - check and hook the migration functions
  *
- * Refuses, with a message naming the symbol, when a function is missing or
- * not traceable on this kernel, or already owned by another IPMODIFY user
- * (a live patch): nothing is left half-armed.
+ * Refuses, with one message naming the function and the kernel, when a
+ * function is missing, not traceable, does not begin with ENDBR64 on an IBT
+ * kernel, or is owned by another IPMODIFY user (a live patch): nothing is
+ * left half-armed. The copy hook goes last: the others only prepare for it.
  */
 int dsamig_hooks_arm(void)
 {
-	int i, err;
+	int err;
 
-	for_each_kernel_tracepoint(find_tracepoint, NULL);
-	if (!tp_migrate_pages) {
-		pr_err("tracepoint migrate:mm_migrate_pages not found; hooks not armed\n");
-		return -ENOENT;
-	}
-	err = tracepoint_probe_register(tp_migrate_pages, migrate_pages_done, NULL);
-	if (err) {
-		pr_err("cannot attach to mm_migrate_pages (%d); hooks not armed\n", err);
+	err = check_extra_symbol();
+	if (err)
 		return err;
-	}
-	/* The copy hook first: the others only prepare work for it. */
-	for (i = ARRAY_SIZE(hooks) - 1; i >= 0; i--) {
-		struct dsamig_hook *h = &hooks[i];
-
-		err = ftrace_set_filter(&h->ops, (unsigned char *)h->name, strlen(h->name), 1);
-		if (err) {
-			pr_err("%s is missing or not traceable on this kernel (%d); hooks not armed\n",
-			       h->name, err);
-			goto fail;
-		}
-		err = register_ftrace_function(&h->ops);
-		if (err) {
-			pr_err("cannot hook %s (%d%s); hooks not armed\n", h->name, err,
-			       err == -EBUSY ? ": owned by a live patch or another module" : "");
-			ftrace_free_filter(&h->ops);
-			goto fail;
-		}
-		h->registered = true;
-	}
+	err = register_tracepoints();
+	if (err)
+		return err;
+	err = register_allocs();
+	if (err)
+		goto fail_tp;
+	err = register_copy_hook();
+	if (err)
+		goto fail_allocs;
 	return 0;
-fail:
-	unregister_hooks();
-	tracepoint_probe_unregister(tp_migrate_pages, migrate_pages_done, NULL);
-	tracepoint_synchronize_unregister();
+fail_allocs:
+	unregister_allocs();
+fail_tp:
+	unregister_tracepoints();
 	return err;
 }
 
@@ -216,9 +413,13 @@ fail:
  */
 void dsamig_hooks_disarm(void)
 {
-	unregister_hooks();
-	tracepoint_probe_unregister(tp_migrate_pages, migrate_pages_done, NULL);
-	tracepoint_synchronize_unregister();
+	if (copy_registered) {
+		unregister_ftrace_function(&copy_ops);
+		ftrace_free_filter(&copy_ops);
+		copy_registered = false;
+	}
+	unregister_allocs();
+	unregister_tracepoints();
 	synchronize_rcu_tasks();
 	while (atomic_read(&inflight))
 		msleep(1);

@@ -15,6 +15,8 @@
 
 /* migrate_pages() moves at most this many folios per batch (HPAGE_PMD_NR). */
 #define DSAMIG_MAX_RUN		512
+/* Scatter-gather entries per side of a run: folios split at the segment limit. */
+#define DSAMIG_MAX_SEGS		1024
 
 /* ---- knobs (knobs.c) ---- */
 struct dsamig_knobs {
@@ -32,17 +34,28 @@ extern char dsamig_dma_match[128];
 extern const char * const dsamig_backend_names[];
 extern const char * const dsamig_reason_names[];
 
-/* ---- the per-task batch table (table.c) ---- */
-enum dsamig_entry_state {
-	DSAMIG_ENTRY_SKIPPED,	/* left to the kernel's copy (CPU path) */
-	DSAMIG_ENTRY_COPIED,	/* copied by a completed, error-free run */
+/* ---- the per-task pair table (table.c) ---- */
+/*
+ * What the table knows of a (src, dst) pair that the migration allocator
+ * handed out in the current batch of migrate_pages().
+ */
+enum dsamig_pair_state {
+	DSAMIG_PAIR_NEW,	/* allocated, not yet part of a run */
+	DSAMIG_PAIR_CPU,	/* left to the kernel's copy point */
+	DSAMIG_PAIR_COPIED,	/* copied by a completed, error-free run */
+	DSAMIG_PAIR_USED,	/* its copy point came: the mark is consumed */
+	DSAMIG_PAIR_QUARANTINED, /* DMA into dst may still happen: never copy */
 };
 
-struct dsamig_entry {
-	struct folio *src, *dst;
+struct dsamig_pair {
+	struct folio *src, *dst;	/* dst NULL: the allocation failed */
 	u8 state;
-	bool seen;		/* migrate_folio_move() was entered for it */
 };
+
+/* Open-addressed by src; at most 3/4 full, so that probes stay short. */
+#define DSAMIG_MAP_BITS		10
+#define DSAMIG_MAP_SIZE		(1U << DSAMIG_MAP_BITS)
+#define DSAMIG_MAP_LIMIT	(DSAMIG_MAP_SIZE * 3 / 4)
 
 /* CPU-path copies accumulated for one dsamig_cpu_copy event. */
 struct dsamig_cpu_acc {
@@ -51,37 +64,39 @@ struct dsamig_cpu_acc {
 };
 
 /*
- * One task's state while it runs migrate_pages(). Only the owning task
- * touches a claimed slot, from the hooks and the end-of-migration probe, so
- * the contents need no lock; claiming and releasing are atomic on ->task.
+ * One task's state during one migrate_pages() call (and the calls nested
+ * in it, which only count depth). Only the owning task touches a claimed
+ * slot: from the migrate_pages tracepoints, the allocator return probes and
+ * the folio_mc_copy redirect, all in its own context. Claiming and
+ * releasing are atomic on ->task.
  */
 struct dsamig_task {
 	struct task_struct *task;
-	int reason;			/* of the current migrate_pages_batch() */
+	int reason;			/* of the outermost migrate_pages() */
+	unsigned int depth;		/* nested migrate_pages() calls */
 	bool in_run;			/* a run is copying: nested hooks keep out */
-	unsigned int nr;		/* entries added since the table was cleared */
-	unsigned int live;		/* of those, not consumed yet */
-	unsigned int hint;		/* where the next lookup starts */
-	struct dsamig_entry entries[DSAMIG_MAX_RUN];
+	bool moving;			/* the batch reached its copy points */
+	bool untrusted;			/* an allocation went unrecorded */
+	unsigned long missed;		/* probe misses when the batch began */
+	unsigned int nr;		/* slots used in map */
+	u16 used[DSAMIG_MAP_LIMIT];	/* which, so that clearing is O(nr) */
+	struct dsamig_pair map[DSAMIG_MAP_SIZE];
 	struct dsamig_cpu_acc cpu;
 	/* Scratch for one run, so that the copy path does not allocate. */
 	struct folio *run_src[DSAMIG_MAX_RUN], *run_dst[DSAMIG_MAX_RUN];
+	struct dsamig_pair *run_pair[DSAMIG_MAX_RUN];
 	bool run_ok[DSAMIG_MAX_RUN];
-	struct scatterlist sg_src[DSAMIG_MAX_RUN], sg_dst[DSAMIG_MAX_RUN];
+	struct scatterlist sg_src[DSAMIG_MAX_SEGS], sg_dst[DSAMIG_MAX_SEGS];
 };
 
 int dsamig_table_init(void);
 void dsamig_table_exit(void);
-struct dsamig_task *dsamig_task_claim(void);
+struct dsamig_task *dsamig_task_enter(int reason, bool claim);
+void dsamig_task_leave(void);
 struct dsamig_task *dsamig_task_find(void);
-void dsamig_task_release(struct dsamig_task *t);
-void dsamig_task_reset(struct dsamig_task *t, int reason);
-void dsamig_table_clear(struct dsamig_task *t);
-struct dsamig_entry *dsamig_entry_find(struct dsamig_task *t, struct folio *dst,
-				       struct folio *src);
-struct dsamig_entry *dsamig_entry_add(struct dsamig_task *t, struct folio *src,
-				      struct folio *dst, u8 state);
-void dsamig_entry_remove(struct dsamig_task *t, struct dsamig_entry *e);
+struct dsamig_task *dsamig_task_outer(void);
+void dsamig_pair_record(struct dsamig_task *t, struct folio *src, struct folio *dst);
+struct dsamig_pair *dsamig_pair_find(struct dsamig_task *t, struct folio *src);
 void dsamig_cpu_acc_flush(struct dsamig_task *t);
 
 /* ---- runs (run.c) ---- */
@@ -90,6 +105,7 @@ struct dsamig_run {
 	unsigned int nr_folios, nr_pages;
 	struct folio **src, **dst;
 	bool *ok;			/* per pair: copied by the engine */
+	bool quarantined;		/* DMA may still write dst: see copy_dsa.c */
 	struct scatterlist *sg_src, *sg_dst;
 	/* filled by the engine */
 	unsigned int nr_segments, nr_channels;
@@ -97,7 +113,6 @@ struct dsamig_run {
 	int cause;			/* enum dsamig_cause when it fell back */
 };
 
-void dsamig_move_entry(struct folio *src, struct folio *dst, int reason);
 int dsamig_copy_folio(struct folio *dst, struct folio *src);
 bool dsamig_reason_enabled(int reason);
 
@@ -118,8 +133,8 @@ int dsamig_dsa_copy_run(struct dsamig_run *run);
 /* ---- hooks (hooks.c) ---- */
 int dsamig_hooks_arm(void);
 void dsamig_hooks_disarm(void);
-void dsamig_inflight_get(void);
-void dsamig_inflight_put(void);
+unsigned long dsamig_hooks_missed(void);
+extern char dsamig_check_symbol[64];
 
 /* ---- counters (counters.c) ---- */
 struct dsamig_counters {
@@ -132,6 +147,8 @@ struct dsamig_counters {
 	atomic64_t skipped_copies;	/* kernel copies skipped: done by a run */
 	atomic64_t fallbacks[DSAMIG_NR_CAUSES];
 	atomic64_t errors;		/* copies that failed on the CPU too */
+	atomic64_t kept_pages[DSAMIG_NR_KEEPS];	/* not pre-copied, by why */
+	atomic64_t quarantined_pages;	/* dst pages held after a lost run */
 };
 extern struct dsamig_counters dsamig_counters;
 int dsamig_counters_init(void);

@@ -12,6 +12,7 @@
 #include <linux/string.h>
 #include <linux/ctype.h>
 #include <linux/mutex.h>
+#include <linux/migrate_mode.h>
 #include "internal.h"
 
 #define DSAMIG_NAME(e, s)	s,
@@ -232,9 +233,15 @@ static const struct kernel_param_ops reasons_ops = { .set = reasons_set, .get = 
 module_param_cb(reasons, &reasons_ops, NULL, 0644);
 MODULE_PARM_DESC(reasons, "migration reasons that offload, comma-separated, all or none (default all)");
 
+/*
+ * Memory-failure migrations are never offloaded, whatever the knob says:
+ * they rely on copy_mc's machine-check recovery, and what a DMA engine
+ * does when it reads poisoned memory is not known.
+ */
 bool dsamig_reason_enabled(int reason)
 {
 	return reason >= 0 && reason < DSAMIG_NR_REASONS &&
+	       reason != MR_MEMORY_FAILURE &&
 	       (READ_ONCE(dsamig_knobs.reasons) & (1UL << reason));
 }
 

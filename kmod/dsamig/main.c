@@ -21,12 +21,15 @@ static int __init dsamig_init(void)
 	err = dsamig_mt_init();
 	if (err)
 		goto fail_table;
+	err = dsamig_dsa_init();
+	if (err)
+		goto fail_mt;
 	if (dsamig_knobs.backend == DSAMIG_BACKEND_DSA) {
 		err = dsamig_dsa_acquire(dsamig_dma_match, dsamig_knobs.channels);
 		if (err) {
 			pr_err("backend=dsa but no DMA channel matches '%s': run `dsamig setup` first, or load with backend=mt\n",
 			       dsamig_dma_match);
-			goto fail_mt;
+			goto fail_dsa;
 		}
 	}
 	err = dsamig_counters_init();

@@ -1,34 +1,69 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Runs: at migrate_folio_move() of a pair the table does not know, collect
- * that pair and the rest of the batch, pre-copy the eligible ones in one
- * run through the backend, and record which pairs the run copied. At the
- * kernel's copy point (folio_mc_copy), skip exactly those.
+ * Runs: at the first copy point (folio_mc_copy) of a batch, collect that
+ * pair and the rest of the batch (the src list, with the dst each src was
+ * given by the allocator), pre-copy the eligible ones in one run through
+ * the backend, and mark which pairs the run copied. At each pair's own copy
+ * point, skip exactly those, once.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/mm.h>
 #include <linux/pagemap.h>
+#include <linux/buffer_head.h>
+#include <linux/migrate.h>
 #include <linux/sched/task_stack.h>
 #include <linux/highmem.h>
+#include <linux/version.h>
 #include "internal.h"
 #include "trace.h"
 
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 16, 0)
+#define dsamig_movable_ops(f)	page_has_movable_ops(&(f)->page)
+#else
+#define dsamig_movable_ops(f)	__folio_test_movable(f)
+#endif
+
+/*
+ * Whose contents only the folio lock protects (DESIGN.md, "Safety
+ * invariants"): anonymous and swap-cache folios, shmem, and page-cache
+ * folios without buffer heads whose mapping migrates with migrate_folio or
+ * filemap_migrate_folio. buffer_migrate_folio*() copies only after locking
+ * every buffer, and buffer users reach buffers without the folio lock.
+ */
+static int content_keep(struct folio *src)
+{
+	struct address_space *mapping = folio_mapping(src);
+	int (*mf)(struct address_space *, struct folio *, struct folio *, enum migrate_mode);
+
+	if (!mapping)
+		return folio_test_anon(src) ? -1 : DSAMIG_KEEP_MAPPING;
+	if (folio_buffers(src))
+		return DSAMIG_KEEP_BUFFERS;
+	mf = mapping->a_ops->migrate_folio;
+	if (mf == migrate_folio || mf == filemap_migrate_folio)
+		return -1;
+	return DSAMIG_KEEP_MAPPING;
+}
+
 /*
  * A pair may be copied early only when nobody can write src before the
- * kernel's own copy point: locked, unmapped, not movable_ops or hugetlb,
- * the same size as dst, and no reference beyond those migration expects
- * (the check __migrate_folio() makes).
+ * kernel's own copy point: src locked and unmapped, dst locked, neither
+ * movable_ops nor hugetlb, the same size, no reference beyond those
+ * migration expects (the check __migrate_folio() makes), and contents that
+ * only the folio lock protects. -1 if so, else why not (enum dsamig_keep).
  */
-static bool pair_eligible(struct folio *src, struct folio *dst)
+static int pair_keep(struct folio *src, struct folio *dst)
 {
-	if (!folio_test_locked(src) || folio_mapped(src))
-		return false;
-	if (__folio_test_movable(src) || folio_test_hugetlb(src))
-		return false;
-	if (folio_nr_pages(src) != folio_nr_pages(dst))
-		return false;
-	return folio_ref_count(src) == folio_expected_ref_count(src) + 1;
+	if (!folio_test_locked(src) || folio_mapped(src) || !folio_test_locked(dst) ||
+	    folio_mapped(dst))
+		return DSAMIG_KEEP_STATE;
+	if (dsamig_movable_ops(src) || folio_test_hugetlb(src) ||
+	    folio_nr_pages(src) != folio_nr_pages(dst))
+		return DSAMIG_KEEP_STATE;
+	if (folio_ref_count(src) != folio_expected_ref_count(src) + 1)
+		return DSAMIG_KEEP_REFS;
+	return content_keep(src);
 }
 
 static void count_run(struct dsamig_run *run, unsigned int pages)
@@ -79,10 +114,10 @@ static int copy_run(struct dsamig_task *t, struct dsamig_run *run)
 	return err;
 }
 
-static void run_init(struct dsamig_run *run, struct dsamig_task *t, int reason)
+static void run_init(struct dsamig_run *run, struct dsamig_task *t)
 {
 	memset(run, 0, sizeof(*run));
-	run->reason = reason;
+	run->reason = t->reason;
 	run->backend = READ_ONCE(dsamig_knobs.backend);
 	run->src = t->run_src;
 	run->dst = t->run_dst;
@@ -101,93 +136,101 @@ static struct folio *next_on_list(struct folio *f)
 	return list_entry(next, struct folio, lru);
 }
 
-/**
- * dsamig_move_entry() - start a run at the first pair of a batch it sees
- * @src: the folio migrate_folio_move() is about to move
- * @dst: its destination
- * @reason: enum migrate_reason of the migration
- *
- * Runs in migrate_pages_batch()'s task, between its moves: the batch lists
- * are its own and stable here.
- */
-void dsamig_move_entry(struct folio *src, struct folio *dst, int reason)
+/* Mark the run's pairs with what the run did with them. */
+static void run_mark(struct dsamig_task *t, struct dsamig_run *run, unsigned int n)
 {
-	struct dsamig_task *t = dsamig_task_find();
-	unsigned int max_pages, threshold, pages = 0, n = 0, i;
-	struct dsamig_entry *e;
-	struct dsamig_run run;
-	struct folio *s, *d;
-	int backend = READ_ONCE(dsamig_knobs.backend);
+	unsigned int i;
 
-	if (!t)
-		return;
-	t->reason = reason;
-	e = dsamig_entry_find(t, dst, NULL);
-	if (e) {
-		/*
-		 * A second move of the same pair is a retry after -EAGAIN: an
-		 * unexpected reference appeared, so the early copy is not
-		 * trusted any more.
-		 */
-		if (e->seen || e->src != src)
-			e->state = DSAMIG_ENTRY_SKIPPED;
-		e->seen = true;
-		return;
-	}
-	if (backend == DSAMIG_BACKEND_OFF || !dsamig_reason_enabled(reason))
-		return;
-
-	max_pages = READ_ONCE(dsamig_knobs.max_batch);
-	threshold = READ_ONCE(dsamig_knobs.threshold);
-	/* Forget pairs of earlier runs that were never consumed. */
-	dsamig_table_clear(t);
-	run_init(&run, t, reason);
-	for (s = src, d = dst; s && d; s = next_on_list(s), d = next_on_list(d)) {
-		unsigned int nr = folio_nr_pages(s);
-
-		if (t->nr == DSAMIG_MAX_RUN)
-			break;
-		if (!pair_eligible(s, d)) {
-			dsamig_entry_add(t, s, d, DSAMIG_ENTRY_SKIPPED);
-			continue;
-		}
-		if (n && pages + nr > max_pages)
-			break;
-		run.src[n] = s;
-		run.dst[n] = d;
-		run.ok[n] = false;
-		n++;
-		pages += nr;
-		dsamig_entry_add(t, s, d, DSAMIG_ENTRY_SKIPPED);
-	}
-	t->entries[0].seen = true;	/* the pair being moved now */
-	if (!n || pages < threshold)
-		return;
-
-	run.nr_folios = n;
-	run.nr_pages = pages;
-	copy_run(t, &run);
 	for (i = 0; i < n; i++) {
-		if (!run.ok[i])
-			continue;
-		e = dsamig_entry_find(t, run.dst[i], run.src[i]);
-		if (e)
-			e->state = DSAMIG_ENTRY_COPIED;
+		u8 state = DSAMIG_PAIR_CPU;
+
+		if (run->quarantined)
+			state = DSAMIG_PAIR_QUARANTINED;
+		else if (run->ok[i])
+			state = DSAMIG_PAIR_COPIED;
+		t->run_pair[i]->state = state;
 	}
 }
 
+static bool batch_trusted(struct dsamig_task *t)
+{
+	return !t->untrusted && dsamig_hooks_missed() == t->missed;
+}
+
+/**
+ * start_run() - pre-copy the rest of the batch, from @src on
+ * @t: the task's slot
+ * @src: the folio at its copy point, first on the batch's unmapped list of
+ *	 those not moved yet; its pair is NEW
+ *
+ * Runs in migrate_pages_batch()'s task at a copy point: the batch list is
+ * its own and stable, every src on it locked and unmapped.
+ */
+static void start_run(struct dsamig_task *t, struct folio *src)
+{
+	unsigned int max_pages = READ_ONCE(dsamig_knobs.max_batch);
+	unsigned int threshold = READ_ONCE(dsamig_knobs.threshold);
+	unsigned int pages = 0, n = 0, steps = 0, i;
+	struct dsamig_run run;
+	struct folio *s;
+
+	run_init(&run, t);
+	for (s = src; s && steps < 2 * DSAMIG_MAX_RUN; s = next_on_list(s), steps++) {
+		struct dsamig_pair *p = dsamig_pair_find(t, s);
+		unsigned int nr;
+		int keep;
+
+		if (!p || p->state != DSAMIG_PAIR_NEW)
+			continue;
+		nr = folio_nr_pages(s);
+		keep = pair_keep(s, p->dst);
+		if (keep >= 0) {
+			p->state = DSAMIG_PAIR_CPU;
+			atomic64_add(nr, &dsamig_counters.kept_pages[keep]);
+			continue;
+		}
+		if (n == DSAMIG_MAX_RUN || (n && pages + nr > max_pages))
+			break;		/* left NEW: a later copy point starts the next run */
+		run.src[n] = s;
+		run.dst[n] = p->dst;
+		t->run_pair[n] = p;
+		n++;
+		pages += nr;
+		cond_resched();
+	}
+	if (!n)
+		return;
+	for (i = 0; i < n; i++)
+		run.ok[i] = false;
+	if (pages < threshold) {
+		run_mark(t, &run, n);	/* all to the CPU */
+		return;
+	}
+	run.nr_folios = n;
+	run.nr_pages = pages;
+	copy_run(t, &run);
+	run_mark(t, &run, n);
+}
+
 /* One large folio on its own: a run of one pair. */
-static bool copy_folio_offloaded(struct dsamig_task *t, struct folio *dst, struct folio *src)
+static int copy_folio_offloaded(struct dsamig_task *t, struct folio *dst, struct folio *src)
 {
 	struct dsamig_run run;
 
-	run_init(&run, t, t->reason);
+	run_init(&run, t);
 	run.src[0] = src;
 	run.dst[0] = dst;
-	run.ok[0] = false;
 	run.nr_folios = 1;
 	run.nr_pages = folio_nr_pages(src);
-	return !copy_run(t, &run) && run.ok[0];
+	if (!copy_run(t, &run) && run.ok[0])
+		return 0;
+	return run.quarantined ? -EBUSY : -EAGAIN;
+}
+
+static bool offload_enabled(struct dsamig_task *t)
+{
+	return READ_ONCE(dsamig_knobs.backend) != DSAMIG_BACKEND_OFF &&
+	       dsamig_reason_enabled(t->reason);
 }
 
 /**
@@ -196,36 +239,51 @@ static bool copy_folio_offloaded(struct dsamig_task *t, struct folio *dst, struc
  * @src: source folio
  *
  * Returns 0 when dst holds src's bytes, -EHWPOISON on a machine check, as
- * folio_mc_copy() does.
+ * folio_mc_copy() does, and -EBUSY when DMA may still write dst (the run
+ * was quarantined): the folio's migration then fails and src stays.
  */
 int dsamig_copy_folio(struct folio *dst, struct folio *src)
 {
 	struct dsamig_task *t = dsamig_task_find();
 	unsigned int nr = folio_nr_pages(src);
-	struct dsamig_entry *e;
-	int backend, rc;
+	struct dsamig_pair *p;
+	int rc;
 	u64 t0;
 
 	if (t) {
-		e = dsamig_entry_find(t, dst, src);
-		if (e) {
-			bool copied = e->state == DSAMIG_ENTRY_COPIED;
-
-			dsamig_entry_remove(t, e);
-			if (copied) {
+		t->moving = true;
+		p = dsamig_pair_find(t, src);
+		if (p && p->dst != dst)
+			p = NULL;
+		if (p && p->state == DSAMIG_PAIR_NEW) {
+			if (offload_enabled(t) && batch_trusted(t) && pair_keep(src, dst) < 0)
+				start_run(t, src);
+			if (p->state == DSAMIG_PAIR_NEW)
+				p->state = DSAMIG_PAIR_CPU;
+		}
+		if (p) {
+			switch (p->state) {
+			case DSAMIG_PAIR_COPIED:
+				/* Once: a retry after -EAGAIN copies again. */
+				p->state = DSAMIG_PAIR_USED;
 				atomic64_inc(&dsamig_counters.skipped_copies);
 				return 0;
+			case DSAMIG_PAIR_QUARANTINED:
+				return -EBUSY;
+			default:
+				p->state = DSAMIG_PAIR_USED;
 			}
 		}
 		/*
 		 * Copying here, at the kernel's own copy point, is always safe:
 		 * a folio large enough goes through the backend on its own.
 		 */
-		backend = READ_ONCE(dsamig_knobs.backend);
-		if (backend != DSAMIG_BACKEND_OFF && nr >= READ_ONCE(dsamig_knobs.threshold) &&
-		    folio_nr_pages(dst) == nr && dsamig_reason_enabled(t->reason) &&
-		    copy_folio_offloaded(t, dst, src))
-			return 0;
+		if (nr >= READ_ONCE(dsamig_knobs.threshold) && folio_nr_pages(dst) == nr &&
+		    offload_enabled(t)) {
+			rc = copy_folio_offloaded(t, dst, src);
+			if (rc != -EAGAIN)
+				return rc;
+		}
 	}
 
 	t0 = ktime_get_ns();
@@ -235,8 +293,6 @@ int dsamig_copy_folio(struct folio *dst, struct folio *src)
 		t->cpu.nr_folios++;
 		t->cpu.nr_pages += nr;
 		t->cpu.ns += dsamig_elapsed(t0);
-		if (!t->live)
-			dsamig_cpu_acc_flush(t);
 	} else {
 		trace_dsamig_cpu_copy(-1, 1, nr, dsamig_elapsed(t0));
 	}

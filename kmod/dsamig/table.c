@@ -1,13 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The per-task batch table: which (dst, src) pairs of the current
- * migrate_pages_batch() a run has already copied. Slots are preallocated so
- * that the migration path never allocates; a task that finds no free slot
- * simply migrates on the CPU.
+ * The per-task pair table: which dst the migration allocator returned for
+ * each src of the current batch of one migrate_pages() call, and what a run
+ * did with the pair. Slots are preallocated so that the migration path never
+ * allocates; a task that finds no free slot simply migrates on the CPU.
+ *
+ * Lifetime (DESIGN.md, "Safety invariants"): a slot is claimed at the start
+ * of migrate_pages() (tracepoint mm_migrate_pages_start) and released at
+ * its end (mm_migrate_pages); nested calls only count depth. Within a call,
+ * the first allocation after a batch reached its copy points begins a new
+ * batch and forgets the old one, so that no mark outlives its batch.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/sched.h>
+#include <linux/hash.h>
 #include <linux/vmalloc.h>
 #include "internal.h"
 #include "trace.h"
@@ -39,105 +46,132 @@ static struct dsamig_task *task_slot(void)
 	return NULL;
 }
 
-/*
- * The current task's slot. While one of its runs copies, a migration nested
- * inside it (say, an allocation that compacts) sees none and stays on the
- * CPU, so that it cannot disturb the run's table and scratch space.
- */
-struct dsamig_task *dsamig_task_find(void)
+/* Forget every pair: a new batch, or a new call. */
+static void table_clear(struct dsamig_task *t)
 {
-	struct dsamig_task *t = task_slot();
+	unsigned int i;
 
-	return t && !t->in_run ? t : NULL;
+	for (i = 0; i < t->nr; i++)
+		t->map[t->used[i]].src = NULL;
+	t->nr = 0;
+	t->moving = false;
+	t->untrusted = false;
+	t->missed = dsamig_hooks_missed();
 }
 
-/* The current task's slot, claimed if it has none. May run in atomic context. */
-struct dsamig_task *dsamig_task_claim(void)
+/**
+ * dsamig_task_enter() - migrate_pages() starts in the current task
+ * @reason: its enum migrate_reason
+ * @claim: take a slot if the task has none (the backend is not off)
+ *
+ * Returns the slot of the outermost call, or NULL for a nested call or when
+ * every slot is taken. Runs in the tracepoint probe: must not sleep.
+ */
+struct dsamig_task *dsamig_task_enter(int reason, bool claim)
 {
 	struct dsamig_task *t = task_slot();
 	int i;
 
-	if (t)
-		return t->in_run ? NULL : t;
+	if (t) {
+		t->depth++;
+		return NULL;
+	}
+	if (!claim)
+		return NULL;
 	for (i = 0; i < DSAMIG_NR_SLOTS; i++) {
-		if (!READ_ONCE(slots[i].task) &&
-		    !cmpxchg(&slots[i].task, NULL, current)) {
-			dsamig_table_clear(&slots[i]);
-			slots[i].in_run = false;
-			slots[i].cpu = (struct dsamig_cpu_acc){ 0 };
-			return &slots[i];
+		t = &slots[i];
+		if (!READ_ONCE(t->task) && !cmpxchg(&t->task, NULL, current)) {
+			t->depth = 1;
+			t->reason = reason;
+			t->in_run = false;
+			t->cpu = (struct dsamig_cpu_acc){ 0 };
+			table_clear(t);
+			return t;
 		}
 	}
 	return NULL;
 }
 
-void dsamig_table_clear(struct dsamig_task *t)
+/* migrate_pages() ends: the outermost call frees the slot. */
+void dsamig_task_leave(void)
 {
-	t->nr = 0;
-	t->live = 0;
-	t->hint = 0;
-}
+	struct dsamig_task *t = task_slot();
 
-void dsamig_task_release(struct dsamig_task *t)
-{
+	if (!t || --t->depth)
+		return;
 	dsamig_cpu_acc_flush(t);
-	dsamig_table_clear(t);
+	table_clear(t);
 	smp_store_release(&t->task, NULL);
 }
 
-/* A new migrate_pages_batch(): nothing of an earlier one may be trusted. */
-void dsamig_task_reset(struct dsamig_task *t, int reason)
+/* The current task's slot while it is in its outermost migrate_pages(). */
+struct dsamig_task *dsamig_task_outer(void)
 {
-	dsamig_cpu_acc_flush(t);
-	dsamig_table_clear(t);
-	t->reason = reason;
+	struct dsamig_task *t = task_slot();
+
+	return t && t->depth == 1 ? t : NULL;
 }
 
 /*
- * The kernel moves pairs in list order, which is the order of the entries:
- * the search starts after the last hit, so a batch costs O(n), not O(n^2).
+ * The slot the copy path may use: outermost call, and no run of the task
+ * copying, so that a migration nested inside a run (say, an allocation that
+ * compacts) stays on the CPU and cannot disturb the run's table and scratch.
  */
-struct dsamig_entry *dsamig_entry_find(struct dsamig_task *t, struct folio *dst,
-				       struct folio *src)
+struct dsamig_task *dsamig_task_find(void)
 {
-	unsigned int i, k;
+	struct dsamig_task *t = dsamig_task_outer();
 
-	for (k = 0; k < t->nr; k++) {
-		i = t->hint + k < t->nr ? t->hint + k : t->hint + k - t->nr;
-		if (t->entries[i].dst == dst && (!src || t->entries[i].src == src)) {
-			t->hint = i;
-			return &t->entries[i];
+	return t && !t->in_run ? t : NULL;
+}
+
+static struct dsamig_pair *probe(struct dsamig_task *t, struct folio *src, bool insert)
+{
+	unsigned int i = hash_ptr(src, DSAMIG_MAP_BITS), k;
+
+	for (k = 0; k < DSAMIG_MAP_SIZE; k++, i = (i + 1) & (DSAMIG_MAP_SIZE - 1)) {
+		struct dsamig_pair *p = &t->map[i];
+
+		if (p->src == src)
+			return p;
+		if (!p->src) {
+			if (!insert || t->nr == DSAMIG_MAP_LIMIT)
+				return NULL;
+			t->used[t->nr++] = i;
+			p->src = src;
+			return p;
 		}
 	}
 	return NULL;
 }
 
-struct dsamig_entry *dsamig_entry_add(struct dsamig_task *t, struct folio *src,
-				      struct folio *dst, u8 state)
+/**
+ * dsamig_pair_record() - the allocator returned @dst for @src
+ *
+ * The latest allocation for a src is the one migration pairs it with: an
+ * unmap that failed after allocating frees its dst and allocates again on
+ * retry. Runs in the allocator's return probe: must not sleep.
+ */
+void dsamig_pair_record(struct dsamig_task *t, struct folio *src, struct folio *dst)
 {
-	struct dsamig_entry *e;
+	struct dsamig_pair *p;
 
-	if (t->nr == DSAMIG_MAX_RUN)
-		return NULL;
-	e = &t->entries[t->nr++];
-	e->src = src;
-	e->dst = dst;
-	e->state = state;
-	e->seen = false;
-	t->live++;
-	return e;
+	if (t->moving)
+		table_clear(t);
+	p = probe(t, src, true);
+	if (!p) {
+		/* A src without its latest dst would pair with a stale one. */
+		t->untrusted = true;
+		return;
+	}
+	p->dst = dst;
+	p->state = DSAMIG_PAIR_NEW;
 }
 
-/* A consumed entry matches nothing any more; the table empties with the last. */
-void dsamig_entry_remove(struct dsamig_task *t, struct dsamig_entry *e)
+struct dsamig_pair *dsamig_pair_find(struct dsamig_task *t, struct folio *src)
 {
-	e->dst = NULL;
-	e->src = NULL;
-	if (--t->live)
-		return;
-	t->nr = 0;
-	t->hint = 0;
-	dsamig_cpu_acc_flush(t);
+	struct dsamig_pair *p = probe(t, src, false);
+
+	return p && p->dst ? p : NULL;
 }
 
 /* Emit the CPU-path copies gathered so far as one event. */

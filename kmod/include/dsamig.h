@@ -44,17 +44,31 @@
 	X(NO_CHANNEL, "no_channel")	/* no channel could be had */		\
 	X(DESC_ALLOC, "desc_alloc")	/* prep returned no descriptor */	\
 	X(NO_MEMORY, "no_memory")	/* tables or bookkeeping allocation */	\
-	X(SUBMIT, "submit")		/* tx_submit returned an error cookie */
+	X(SUBMIT, "submit")		/* tx_submit returned an error cookie */ \
+	X(CHANNEL_GONE, "channel_gone")	/* its WQ was disabled or unbound meanwhile */
+
+/*
+ * Why a pair was not copied ahead of the kernel's copy point (counters
+ * kept/<name>): it is copied there instead, by the CPU or, for a large
+ * folio, through the backend on its own.
+ */
+#define DSAMIG_KEEPS(X)							\
+	X(BUFFERS, "buffers")	/* page cache with buffer heads */	\
+	X(MAPPING, "mapping")	/* its mapping migrates another way */	\
+	X(STATE, "state")	/* unlocked, mapped, hugetlb, movable_ops, size */ \
+	X(REFS, "refs")		/* references beyond migration's own */
 
 #define DSAMIG_ENUM_BACKEND(e, s)	DSAMIG_BACKEND_##e,
 #define DSAMIG_ENUM_WAIT(e, s)		DSAMIG_WAIT_##e,
 #define DSAMIG_ENUM_RESULT(e, s)	DSAMIG_RESULT_##e,
 #define DSAMIG_ENUM_CAUSE(e, s)		DSAMIG_CAUSE_##e,
+#define DSAMIG_ENUM_KEEP(e, s)		DSAMIG_KEEP_##e,
 
 enum dsamig_backend { DSAMIG_BACKENDS(DSAMIG_ENUM_BACKEND) DSAMIG_NR_BACKENDS };
 enum dsamig_wait { DSAMIG_WAITS(DSAMIG_ENUM_WAIT) DSAMIG_NR_WAITS };
 enum dsamig_result { DSAMIG_RESULTS(DSAMIG_ENUM_RESULT) DSAMIG_NR_RESULTS };
 enum dsamig_cause { DSAMIG_CAUSES(DSAMIG_ENUM_CAUSE) DSAMIG_NR_CAUSES };
+enum dsamig_keep { DSAMIG_KEEPS(DSAMIG_ENUM_KEEP) DSAMIG_NR_KEEPS };
 
 /*
  * Migration reasons, as enum migrate_reason of Linux 6.12 names them in its
