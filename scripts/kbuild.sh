@@ -35,12 +35,14 @@ KVER= KDIR= USERLAND=
 [[ -n $KVER && -f $KDIR/Makefile ]] || die "$env_file names no kernel headers"
 out=$top/build/kmod/$KVER
 
-# mirror SRC DST: DST holds a symlink to each source file of SRC, no more.
+# mirror SRC DST: DST holds a symlink to each source file of SRC, no more:
+# not the *.mod.c that an in-place build (make KDIR=...) leaves in SRC, which
+# modpost would write through for another kernel.
 mirror() {
 	mkdir -p "$2"
 	find "$2" -maxdepth 1 -type l -delete
 	find "$1" -maxdepth 1 -type f \( -name '*.[chS]' -o -name Kbuild -o -name Makefile \) \
-		-exec ln -s -t "$2" {} +
+		! -name '*.mod.c' -exec ln -s -t "$2" {} +
 }
 
 for d in "${dirs[@]}"; do

@@ -2,8 +2,15 @@
 # Run dsamig's test layers and print one summary line.
 #   tests/check.sh [unit] [cli] [vm]      (default: all three)
 #   tests/check.sh vm-suite FILE...       (just these guest suites)
+#   tests/check.sh vm-matrix FILE...      (these suites on every kernel series)
 # Every layer speaks TAP; a layer that exits non-zero without a failing test
 # line counts as one failure, so a crash is never a pass.
+#
+# The guest layer runs every suite on the default kernel series
+# ($DSAMIG_KERNEL, else 6.12), then the module suites (MATRIX below, and any
+# suite with a line '# vm-matrix: yes') on each other series of
+# $DSAMIG_KERNELS (default: 6.12 6.12-trixie 7.3), after fetching that kernel
+# and building the modules for it, and prints the time each kernel took.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -11,6 +18,10 @@ cd "$top" || exit 1
 export DSAMIG="$top/build/dsamig"
 layers=("$@")
 [[ ${#layers[@]} -gt 0 ]] || layers=(unit cli vm)
+default_kernel=${DSAMIG_KERNEL:-6.12}
+read -ra kernels <<<"${DSAMIG_KERNELS:-6.12 6.12-trixie 7.3}"
+# The suites that prove the modules on every kernel series.
+MATRIX=(dsamig-module dsamig-integrity dsamig-dsa dsamig-reasons dsasim-dma)
 
 pass=0 fail=0 skip=0
 log=$(mktemp)
@@ -33,13 +44,56 @@ run() {
 	pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
 }
 
-# run_suite FILE: one guest suite in a guest of its own. A suite may ask for
-# guest options on a line '# vm-options: ...'.
+# run_suite FILE [SERIES]: one guest suite in a guest of its own, on the
+# default kernel or SERIES. A suite may ask for guest options on a line
+# '# vm-options: ...'.
 run_suite() {
-	local opts=()
+	local opts=() k=${2:-$default_kernel}
 	read -ra opts < <(sed -n 's/^# vm-options: //p' "$1" | head -n 1)
-	run "vm: $1" tests/vm/run "${opts[@]}" -- bats --tap "$1"
+	local name="vm: $1"
+	[[ -z ${2:-} ]] || name="vm[$k]: $1"
+	run "$name" tests/vm/run --kernel "$k" "${opts[@]}" -- bats --tap "$1"
 }
+
+# in_matrix FILE: whether the suite runs on every kernel series.
+in_matrix() {
+	local n
+	n=$(basename "$1" .bats)
+	grep -qE '^# vm-matrix: *yes' "$1" && return 0
+	for m in "${MATRIX[@]}"; do
+		[[ $n == "$m" ]] && return 0
+	done
+	return 1
+}
+
+# prepare SERIES: fetch the kernel, build the modules for it (one TAP line).
+prepare() {
+	run "kernel $1: fetch and build modules" bash -c '
+		make -s --no-print-directory KERNEL="$1" kernel &&
+			make -s --no-print-directory KERNEL="$1" modules vm-modules &&
+			echo "ok - kernel $1: $(sed -n "s/^KVER=//p" \
+				"$(tests/vm/kernel.sh --kernel "$1" --print)"), modules built"
+	' prepare "$1"
+}
+
+# kernel_matrix FILE...: the suites on each series but the default one, timed.
+kernel_matrix() {
+	local k t0 t1 f=$fail
+	for k in "${kernels[@]}"; do
+		[[ $k == "$default_kernel" ]] && continue
+		t0=$SECONDS
+		prepare "$k"
+		t1=$SECONDS
+		for s in "$@"; do
+			run_suite "$s" "$k"
+		done
+		printf '# kernel %s: %d s (fetch and build %d s, suites %d s), %d failed\n' \
+			"$k" $((SECONDS - t0)) $((t1 - t0)) $((SECONDS - t1)) $((fail - f))
+		timing+=("$k $((SECONDS - t0)) s")
+		f=$fail
+	done
+}
+timing=()
 
 for layer in "${layers[@]}"; do
 	case $layer in
@@ -53,10 +107,17 @@ for layer in "${layers[@]}"; do
 		;;
 	vm)
 		# The harness itself, from the host; then each guest suite in a guest of its own.
+		t0=$SECONDS
 		run "vm: tests/vm/harness.bats" bats --tap tests/vm/harness.bats
+		matrix=()
 		for s in tests/vm/suites/*.bats; do
-			[[ -f $s ]] && run_suite "$s"
+			[[ -f $s ]] || continue
+			run_suite "$s"
+			in_matrix "$s" && matrix+=("$s")
 		done
+		printf '# kernel %s: %d s, every suite\n' "$default_kernel" $((SECONDS - t0))
+		timing+=("$default_kernel $((SECONDS - t0)) s")
+		kernel_matrix "${matrix[@]}"
 		;;
 	vm-suite)
 		# The guest suites named after it, as the vm layer runs them.
@@ -67,13 +128,26 @@ for layer in "${layers[@]}"; do
 		done
 		break
 		;;
+	vm-matrix)
+		# The guest suites named after it, on the default kernel and every other series.
+		suites=("${layers[@]:1}")
+		layers=()
+		t0=$SECONDS
+		for s in "${suites[@]}"; do
+			run_suite "$s"
+		done
+		timing+=("$default_kernel $((SECONDS - t0)) s")
+		kernel_matrix "${suites[@]}"
+		break
+		;;
 	*)
-		echo "check: unknown layer '$layer' (unit, cli, vm)" >&2
+		echo "check: unknown layer '$layer' (unit, cli, vm, vm-suite, vm-matrix)" >&2
 		exit 2
 		;;
 	esac
 done
 
 echo
+[[ ${#timing[@]} -eq 0 ]] || printf '# time per kernel: %s\n' "$(IFS=,; echo "${timing[*]}" | sed 's/,/, /g')"
 echo "check: $pass passed, $fail failed, $skip skipped"
 ((fail == 0 && pass > 0))
