@@ -504,14 +504,14 @@ int dsamig_dsa_copy_run(struct dsamig_run *run)
 		stopped = dsamig_dsa_terminate(use, run->nr_channels);
 		if (stopped)
 			abandon(ctx, -1);
-		else if (quarantine(ctx, run, &st_src, &st_dst, nr_fit))
+		else if (quarantine(ctx, run, &st_src, &st_dst, nr_fit)) {
 			run->quarantined = true;
+			dsamig_dsa_drop(use, run->nr_channels, "descriptors lost (quarantined run)");
+		}
 	}
 	run->wait_ns = dsamig_elapsed(t0);
-	if (run->quarantined) {
-		ctx_put(ctx);	/* the release work holds the rest */
-		return err;
-	}
+	if (run->quarantined)
+		return err;	/* the run's reference is the release work's now */
 	if (ctx->gone && !err) {
 		err = -EIO;
 		run->cause = DSAMIG_CAUSE_CHANNEL_GONE;

@@ -371,7 +371,7 @@ static bool held(struct dma_chan *c)
  */
 bool dsamig_dsa_terminate(struct dma_chan **use, unsigned int nr_use)
 {
-	unsigned int i, k, n = 0;
+	unsigned int i;
 	bool ok = true;
 
 	down_read(&chan_sem);
@@ -382,14 +382,25 @@ bool dsamig_dsa_terminate(struct dma_chan **use, unsigned int nr_use)
 	up_read(&chan_sem);
 	if (!ok)
 		return false;
+	dsamig_dsa_drop(use, nr_use, "terminated after a timeout");
+	return true;
+}
+
+/*
+ * Give back a run's channels: terminated ones (7.x invalidates their
+ * interrupt handle), or ones whose WQ pool holds descriptors that will never
+ * retire (a quarantined run: prep would sleep on that pool for good).
+ */
+void dsamig_dsa_drop(struct dma_chan **use, unsigned int nr_use, const char *why)
+{
+	unsigned int i, k, n = 0;
 
 	down_write(&chan_sem);
 	for (i = 0; i < nr_chans; i++) {
 		for (k = 0; k < nr_use && chans[i] != use[k]; k++)
 			;
 		if (k < nr_use) {
-			pr_warn("%s: terminated after a timeout; channel released\n",
-				dma_chan_name(chans[i]));
+			pr_warn("%s: %s; channel released\n", dma_chan_name(chans[i]), why);
 			dma_release_channel(chans[i]);
 		} else {
 			chan_xfer[n] = chan_xfer[i];
@@ -398,6 +409,5 @@ bool dsamig_dsa_terminate(struct dma_chan **use, unsigned int nr_use)
 	}
 	nr_chans = n;
 	up_write(&chan_sem);
-	return true;
 }
 

@@ -13,7 +13,13 @@ setup() {
 	dsasim_enable wq0.0
 }
 
+# WQs leave dmaengine while dsamig.ko holds their channels (it must give
+# them back, and release any quarantined run), then the modules go.
 teardown() {
+	local d
+	for d in "$DSA"/wq*; do
+		[[ -e $d/driver ]] && echo "${d##*/}" > "$d/driver/unbind"
+	done
 	dsamig_unload
 	dsasim_unload
 }
@@ -62,12 +68,22 @@ teardown() {
 	[ "$(counter fallbacks/desc_alloc)" -gt 0 ]
 }
 
-@test "a descriptor that never completes (stall_every) times out and falls back, pages intact" {
+@test "a descriptor that never completes (stall_every): the run ends in bounded time, its dst is quarantined, pages intact" {
 	dsamig_load backend=dsa timeout_ms=200
 	echo 9 > $PARAMS/stall_every
 	migstress_ok --pages 512 --thp 1 --rounds 4
 	[ "$(stat_of injected_stalls)" -gt 0 ]
 	[ "$(counter fallbacks/timeout)" -gt 0 ]
+	# 6.12 idxd cannot terminate: the run's dst folios are held, the
+	# channel whose pool lost descriptors is given back, the module is held.
+	[ "$(counter quarantined_pages)" -gt 0 ]
+	[ "$(counter channels)" = 0 ]
+	run rmmod dsamig
+	[ "$status" -ne 0 ]
+	# Disabling the WQ flushes its descriptors: the quarantine ends.
+	echo wq0.0 > $DRV/dmaengine/unbind
+	for _ in $(seq 20); do rmmod dsamig 2>/dev/null && break; sleep 0.5; done
+	[ ! -d /sys/module/dsamig ]
 }
 
 @test "wait=irq sleeps on a completion, pages intact" {
@@ -90,7 +106,7 @@ teardown() {
 	echo 1 > $t/events/dsamig/dsamig_run/enable
 	migstress_ok --thp 2 --pages 1 --rounds 2 --writers 1
 	echo 0 > $t/events/dsamig/dsamig_run/enable
-	run grep -c 'backend=dsa result=ok folios=1 pages=512 segments=2 channels=2' $t/trace
+	run grep -c 'backend=dsa result=ok folios=1 pages=512 segments=[0-9]* channels=2' $t/trace
 	rmdir $t
 	[ "$output" -ge 1 ]
 	echo 1 > $KNOBS/channels
