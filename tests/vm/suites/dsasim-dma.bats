@@ -16,15 +16,6 @@ teardown() {
 	dsasim_unload
 }
 
-# client ARGS...: run one client pass; results stay readable until rmmod.
-client() {
-	[[ -d /sys/module/dsasim_client ]] && rmmod dsasim_client
-	insmod "$CLIENT_KO" "$@"
-}
-
-result() {
-	cat "$CLIENT/$1"
-}
 
 @test "the channel has idxd's capabilities" {
 	dsasim_kernel_wq

@@ -21,14 +21,6 @@ teardown() {
 	dsasim_unload
 }
 
-client() {
-	[[ -d /sys/module/dsasim_client ]] && rmmod dsasim_client
-	insmod "$CLIENT_KO" "$@"
-}
-
-result() {
-	cat "$CLIENT/$1"
-}
 
 fault() {
 	echo "$2" > "/sys/kernel/debug/dsasim/${3:-dsa0}/fault/$1"

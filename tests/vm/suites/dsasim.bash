@@ -71,3 +71,14 @@ cmd_status() {
 stat_of() {
 	cat "$STATS/$1"
 }
+
+# client ARGS...: one pass of the test client module; its results stay
+# readable (result NAME) until the next pass or rmmod.
+client() {
+	[[ -d /sys/module/dsasim_client ]] && rmmod dsasim_client
+	insmod "$CLIENT_KO" "$@"
+}
+
+result() {
+	cat "$CLIENT/$1"
+}
