@@ -199,6 +199,18 @@ static int find_ranges(const char *cmd, struct promote_report *r)
 	return DSAMIG_EXIT_FAILURE;
 }
 
+/* -EBUSY from "on": a kernel DAMON module runs exclusively. */
+static void busy_error(const char *cmd)
+{
+	const char *user = dsamig_damon_exclusive_user("/sys/module");
+
+	if (user)
+		fprintf(stderr, "%s: DAMON is busy: the kernel's %s runs exclusively; stop it with "
+			"'echo N > /sys/module/%s/parameters/enabled'\n", cmd, user, user);
+	else
+		fprintf(stderr, "%s: DAMON is busy: another kdamond runs exclusively\n", cmd);
+}
+
 static int create_error(const char *cmd, int err)
 {
 	switch (err) {
@@ -425,9 +437,7 @@ static int cmd_move(int argc, char *argv[], bool demote)
 		dsamig_damon_destroy(&damon);
 		top_session_close(&s);
 		if (err == -EBUSY)
-			fprintf(stderr, "%s: DAMON is busy: an exclusive user (DAMON_RECLAIM or "
-				"DAMON_LRU_SORT) runs; see /sys/module/damon_*/parameters/enabled\n",
-				argv[0]);
+			busy_error(argv[0]);
 		else if (err == -ETIMEDOUT)
 			fprintf(stderr, "%s: the kdamond did not apply its scheme within 30 s; "
 				"nothing was migrated\n", argv[0]);

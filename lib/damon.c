@@ -401,3 +401,17 @@ int dsamig_damon_pid(struct dsamig_damon *d)
 		return 0;
 	return (int)pid;
 }
+
+const char *dsamig_damon_exclusive_user(const char *module_dir)
+{
+	static const char *const users[] = { "damon_stat", "damon_reclaim", "damon_lru_sort" };
+	char path[PATH_MAX], val[8];
+	size_t i;
+
+	for (i = 0; i < sizeof(users) / sizeof(users[0]); i++) {
+		pathf(path, "%s/%s/parameters/enabled", module_dir, users[i]);
+		if (!dsamig_read_line(path, val, sizeof(val)) && (val[0] == 'Y' || val[0] == '1'))
+			return users[i];
+	}
+	return NULL;
+}

@@ -106,4 +106,12 @@ int dsamig_damon_destroy(struct dsamig_damon *d);
 /* The kdamond's thread pid, 0 when it does not run. */
 int dsamig_damon_pid(struct dsamig_damon *d);
 
+/*
+ * The kernel's own DAMON module that runs exclusively and so keeps the
+ * sysfs interface from starting a kdamond (-EBUSY): "damon_stat" (on by
+ * default in Debian's 7.x kernels), "damon_reclaim" or "damon_lru_sort";
+ * NULL when none is enabled. @module_dir is /sys/module.
+ */
+const char *dsamig_damon_exclusive_user(const char *module_dir);
+
 #endif /* DSAMIG_DAMON_H */

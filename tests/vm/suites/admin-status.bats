@@ -38,7 +38,7 @@ teardown() {
 	jq -e '.problems[] | select(.id == "module_not_loaded")' <<<"$st"
 	run -0 "$DSAMIG" status
 	assert_line --regexp '^  dsa0 +disabled '
-	assert_line --regexp "^kernel +$(uname -r) +tested series $series "
+	assert_line --regexp "^kernel +$(uname -r | sed 's/[.+]/\\&/g') +tested series $series "
 	assert_line "dsamig.ko    not loaded"
 	assert_line "missing      dsamig.ko is not loaded: run 'dsamig load'"
 }

@@ -109,3 +109,37 @@ teardown() {
 	[ "$(counter reasons/syscall_or_cpuset/runs)" = 0 ]
 	[ "$(counter cpu_path_pages)" -ge 1024 ]
 }
+
+# The bytes ENDBR64 is made of, as ktext prints them.
+ENDBR64=f30f1efa
+
+@test "IBT: every function the module hooks begins with ENDBR64; a static one makes the load refuse" {
+	ktext=$TOP/build/tests/vm/tools/ktext
+	# The kernel is built for IBT: its exported functions carry the landing pad.
+	run -0 "$ktext" folio_mc_copy
+	[[ ${lines[0]##* } == "$ENDBR64"* ]]
+	dsamig_load backend=cpu
+	# Everything ftrace patches belongs to the module (kprobes go through ftrace).
+	mapfile -t hooked < <(awk '{ print $1 }' /sys/kernel/tracing/enabled_functions)
+	echo "hooked: ${hooked[*]}"
+	run -0 "$ktext" "${hooked[@]}"
+	for l in "${lines[@]}"; do
+		[[ ${l##* } == "$ENDBR64"* ]] || { echo "no ENDBR64: $l"; false; }
+	done
+	printf '%s\n' "${hooked[@]}" | grep -qx folio_mc_copy
+	printf '%s\n' "${hooked[@]}" | grep -qx compaction_alloc
+	dsamig_unload
+	# migrate_folio_move is static: on 6.12 it has no ENDBR64, on 7.x it is
+	# inlined away. Either way the load must refuse, with one line naming it.
+	dmesg -C
+	run insmod "$DSAMIG_KO" backend=cpu check_symbol=migrate_folio_move
+	assert_failure
+	[ ! -d /sys/module/dsamig ]
+	run dmesg
+	if "$ktext" migrate_folio_move; then
+		assert_line --regexp "dsamig: migrate_folio_move does not begin with ENDBR64 on $(uname -r | sed 's/[.+]/\\&/g'): .*not loading$"
+	else
+		assert_line --regexp "dsamig: migrate_folio_move is missing or cannot be probed on $(uname -r | sed 's/[.+]/\\&/g') \(-?[0-9]+\); not loading$"
+	fi
+	[ "$(dmesg | grep -c 'not loading')" = 1 ]
+}

@@ -81,6 +81,7 @@ DAMON=/sys/kernel/mm/damon/admin/kdamonds
 damon_migrate() {
 	local c s range
 	range=($(node_range "$2"))
+	damon_exclusive_off
 	echo 1 > $DAMON/nr_kdamonds
 	echo 1 > $DAMON/0/contexts/nr_contexts
 	c=$DAMON/0/contexts/0
@@ -102,6 +103,17 @@ damon_migrate() {
 	echo "$1" > $s/action
 	echo "$3" > $s/target_nid
 	echo on > $DAMON/0/state
+}
+
+# damon_exclusive_off: stop the kernel's DAMON modules that run exclusively
+# (Debian's 7.x kernels start damon_stat at boot): with one of them on, the
+# sysfs interface cannot start a kdamond (EBUSY).
+damon_exclusive_off() {
+	local m
+	for m in damon_stat damon_reclaim damon_lru_sort; do
+		[[ $(cat /sys/module/$m/parameters/enabled 2>/dev/null) == Y ]] || continue
+		echo N > /sys/module/$m/parameters/enabled
+	done
 }
 
 damon_stop() {

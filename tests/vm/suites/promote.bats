@@ -14,6 +14,7 @@ teardown() {
 	[[ -z ${memhold_pid:-} ]] || kill -TERM "$memhold_pid" 2>/dev/null || true
 	[[ -z ${dsamig_pid:-} ]] || kill -KILL "$dsamig_pid" 2>/dev/null || true
 	damon_stop
+	damon_exclusive_off
 	dsamig_unload
 	dsasim_unload
 }
@@ -151,6 +152,18 @@ moved() {
 	[ "$(cat $DAMON/0/state)" = on ]
 	[ "$(cat $DAMON/0/contexts/0/schemes/0/action)" = migrate_hot ]
 	[ -z "$(dsamig_instances)" ]
+}
+
+@test "promote next to the kernel's exclusive DAMON module names it and how to stop it, creates nothing" {
+	# Debian's 7.x kernels start damon_stat at boot; 6.12 has damon_reclaim.
+	m=damon_stat
+	[ -e /sys/module/$m/parameters/enabled ] || m=damon_reclaim
+	damon_exclusive_off
+	echo Y > /sys/module/$m/parameters/enabled
+	run -1 --separate-stderr "$DSAMIG" promote --from 1 --to 0 --duration 1s
+	echo N > /sys/module/$m/parameters/enabled
+	assert_equal "$stderr" "dsamig promote: DAMON is busy: the kernel's $m runs exclusively; stop it with 'echo N > /sys/module/$m/parameters/enabled'"
+	no_leftovers
 }
 
 @test "promote and demote: bad nodes are one-line errors, nothing is created" {
