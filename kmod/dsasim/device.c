@@ -9,6 +9,7 @@
 #include <linux/debugfs.h>
 #include <linux/dma-mapping.h>
 #include <linux/log2.h>
+#include <linux/pci.h>
 #include <linux/slab.h>
 #include <uapi/linux/idxd.h>
 
@@ -548,10 +549,16 @@ static int dsasim_children_add(struct dsasim_device *sd)
 /**
  * dsasim_device_create - make and register dsaN with its children
  * @id: N
+ * @pdev: the PCI device it sits on (pci.c), or NULL
+ *
+ * On a PCI device, dsaN is its child and the PCI device is the DMA device
+ * of its channels, as in idxd; clients map for it, through its IOMMU
+ * domain if it has one. dsaN itself then has no DMA mask (idxd's conf_dev
+ * has none). Without one, dsaN is its own DMA device: dma-direct, 64 bit.
  *
  * Return: the device or an ERR_PTR.
  */
-struct dsasim_device *dsasim_device_create(int id)
+struct dsasim_device *dsasim_device_create(int id, struct pci_dev *pdev)
 {
 	struct dsasim_device *sd;
 	int rc;
@@ -586,11 +593,20 @@ struct dsasim_device *dsasim_device_create(int id)
 	sd->dev.type = &dsasim_dev_type;
 	/* A PCI device sits on a socket: the first node, where the guest's CPUs are */
 	set_dev_node(&sd->dev, first_online_node);
-	/* dmaengine clients map buffers for this device: direct mapping, 64 bit */
-	sd->dev.dma_mask = &sd->dev.coherent_dma_mask;
-	rc = dma_set_mask_and_coherent(&sd->dev, DMA_BIT_MASK(64));
-	if (rc)
-		goto err_put;
+	if (pdev) {
+		sd->pdev = pdev;
+		sd->dma_dev = &pdev->dev;
+		sd->dev.parent = &pdev->dev;
+		if (dev_to_node(&pdev->dev) != NUMA_NO_NODE)
+			set_dev_node(&sd->dev, dev_to_node(&pdev->dev));
+	} else {
+		/* dmaengine clients map buffers for this device: direct mapping, 64 bit */
+		sd->dma_dev = &sd->dev;
+		sd->dev.dma_mask = &sd->dev.coherent_dma_mask;
+		rc = dma_set_mask_and_coherent(&sd->dev, DMA_BIT_MASK(64));
+		if (rc)
+			goto err_put;
+	}
 	rc = dev_set_name(&sd->dev, "dsa%d", id);
 	if (rc)
 		goto err_put;

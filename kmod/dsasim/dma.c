@@ -292,7 +292,7 @@ int dsasim_dma_register(struct dsasim_device *sd)
 
 	dd = &dma->dma;
 	INIT_LIST_HEAD(&dd->channels);
-	dd->dev = &sd->dev;
+	dd->dev = sd->dma_dev;	/* the PCI device, as idxd's, or dsaN */
 	dma_cap_set(DMA_INTERRUPT, dd->cap_mask);
 	dma_cap_set(DMA_PRIVATE, dd->cap_mask);
 	dma_cap_set(DMA_COMPLETION_NO_ORDER, dd->cap_mask);

@@ -24,6 +24,7 @@
 #define DSASIM_COMP_INVALID_FLAGS	0x11
 #define DSASIM_COMP_XFER_ERANGE		0x13
 #define DSASIM_COMP_DESC_ABORT		0xff	/* idxd's IDXD_COMP_DESC_ABORT */
+#define DSASIM_COMP_STATUS_WRITE	0x80	/* page fault on a write (DSA_COMP_STATUS_WRITE) */
 
 /*
  * What idxd leaves in dmaengine_result.residue: nothing (an uninitialised
@@ -104,6 +105,10 @@ static inline struct dsasim_desc *to_dsasim_desc(struct dma_async_tx_descriptor 
 
 /* dma.c */
 void dsasim_desc_free(struct dsasim_chan *c, struct dsasim_desc *desc);
+
+/* copy.c */
+u8 dsasim_page_fault(struct dsasim_chan *c, bool write);
+u8 dsasim_copy(struct dsasim_chan *c, struct dsasim_desc *desc);
 
 /* irq.c */
 enum dsasim_complete_type {

@@ -141,6 +141,9 @@ struct dsasim_stats {
 	atomic64_t flushed;
 	atomic64_t errors;	/* completed with a status other than success */
 	atomic64_t last_status;	/* of the last such completion */
+	atomic64_t iommu_translated;	/* descriptors whose IOVAs all translated */
+	atomic64_t iommu_faults;	/* descriptors with an IOVA without translation */
+	atomic64_t fault_addr;	/* the completion record's fault_addr, last fault */
 	atomic64_t prep_seq;	/* prep calls, for alloc_fail_every */
 	atomic64_t submit_seq;	/* submit calls, for submit_fail_every */
 };
@@ -160,9 +163,17 @@ struct dsasim_faults {
 struct dsasim_dma;
 struct dsasim_sched;
 
+struct pci_dev;
+
 struct dsasim_device {
 	struct device dev;
 	int id;
+	/*
+	 * The PCI device it sits on (pci.c), or NULL: then dev is its own DMA
+	 * device (dma-direct). dma_dev is what dmaengine clients map for.
+	 */
+	struct pci_dev *pdev;
+	struct device *dma_dev;
 	struct mutex lock;	/* configuration and state */
 
 	enum dsasim_dev_state state;
@@ -230,9 +241,20 @@ extern const struct device_type dsasim_cdev_type;
 int dsasim_drivers_register(void);
 void dsasim_drivers_unregister(void);
 
+/* main.c: the devices, under dsasim_devices_lock */
+extern struct mutex dsasim_devices_lock;
+void dsasim_devices_fill(void);
+void dsasim_devices_drop(struct pci_dev *pdev);
+
+/* pci.c: QEMU's "edu" PCI devices, for dsaN to sit on (behind an IOMMU) */
+int dsasim_pci_init(void);
+void dsasim_pci_exit(void);
+struct pci_dev *dsasim_pci_claim(void);
+void dsasim_pci_unclaim(struct pci_dev *pdev);
+
 /* device.c */
 extern const struct attribute_group *dsasim_dev_groups[];
-struct dsasim_device *dsasim_device_create(int id);
+struct dsasim_device *dsasim_device_create(int id, struct pci_dev *pdev);
 void dsasim_device_destroy(struct dsasim_device *sd);
 int dsasim_device_config(struct dsasim_device *sd);
 int dsasim_device_enable(struct dsasim_device *sd);

@@ -11,6 +11,7 @@
 #include <linux/log2.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/pci.h>
 #include <linux/slab.h>
 
 #include "dsasim.h"
@@ -85,7 +86,14 @@ unsigned int dsasim_alloc_fail_every;
 module_param_named(alloc_fail_every, dsasim_alloc_fail_every, uint, 0644);
 MODULE_PARM_DESC(alloc_fail_every, "every Nth prep call returns NULL (0 = off)");
 
+/*
+ * dsa0..dsa(nr_devices-1). At load, each takes a probed PCI device if one
+ * is left (pci.c), else stands alone. A slot emptied by the removal of its
+ * PCI device is filled again by the next one probed.
+ */
 static struct dsasim_device **devices;
+DEFINE_MUTEX(dsasim_devices_lock);
+static bool dsasim_live;	/* dsa drivers registered: new devices are probed */
 
 static int dsasim_check_params(void)
 {
@@ -107,15 +115,111 @@ static int dsasim_check_params(void)
 	return 0;
 }
 
+/* The dsa drivers probed a new device against an empty configuration. */
+static void dsasim_clear_status(struct dsasim_device *sd)
+{
+	mutex_lock(&sd->lock);
+	sd->cmd_status = 0;
+	mutex_unlock(&sd->lock);
+}
+
+/* Make dsa@i, on @pdev or on nothing; dsasim_devices_lock held. */
+static int dsasim_slot_create(int i, struct pci_dev *pdev)
+{
+	struct dsasim_device *sd;
+
+	sd = dsasim_device_create(i, pdev);
+	if (IS_ERR(sd)) {
+		if (pdev)
+			dsasim_pci_unclaim(pdev);
+		return PTR_ERR(sd);
+	}
+	dsasim_debugfs_add(sd);
+	if (dsasim_live)
+		dsasim_clear_status(sd);
+	devices[i] = sd;
+	return 0;
+}
+
+/**
+ * dsasim_devices_fill - put the PCI devices left over under empty slots
+ *
+ * Called when a PCI device is probed after load (a rebind).
+ * Context: dsasim_devices_lock held.
+ */
+void dsasim_devices_fill(void)
+{
+	struct pci_dev *pdev;
+	int i, rc;
+
+	lockdep_assert_held(&dsasim_devices_lock);
+	for (i = 0; dsasim_live && i < nr_devices; i++) {
+		if (devices[i])
+			continue;
+		pdev = dsasim_pci_claim();
+		if (!pdev)
+			return;
+		rc = dsasim_slot_create(i, pdev);
+		if (rc)
+			pci_err(pdev, "cannot make dsa%d on it: %d\n", i, rc);
+	}
+}
+
+/**
+ * dsasim_devices_drop - the PCI device @pdev goes: so does the dsaN on it
+ * @pdev: a claimed PCI device
+ *
+ * As idxd_remove(): the device leaves its driver first (its WQs leave
+ * theirs, channels are freed even under clients), then it is unregistered.
+ * Context: dsasim_devices_lock held.
+ */
+void dsasim_devices_drop(struct pci_dev *pdev)
+{
+	struct dsasim_device *sd;
+	int i;
+
+	lockdep_assert_held(&dsasim_devices_lock);
+	for (i = 0; i < nr_devices; i++) {
+		sd = devices[i];
+		if (!sd || sd->pdev != pdev)
+			continue;
+		devices[i] = NULL;
+		dev_info(&sd->dev, "removed with %s\n", pci_name(pdev));
+		device_release_driver(&sd->dev);
+		dsasim_device_destroy(sd);
+	}
+}
+
 static void dsasim_destroy_all(void)
 {
 	int i;
 
-	for (i = nr_devices - 1; i >= 0; i--)
+	mutex_lock(&dsasim_devices_lock);
+	for (i = nr_devices - 1; i >= 0; i--) {
 		if (devices[i])
 			dsasim_device_destroy(devices[i]);
-	kfree(devices);
-	devices = NULL;
+		devices[i] = NULL;
+	}
+	mutex_unlock(&dsasim_devices_lock);
+}
+
+static int dsasim_create_all(void)
+{
+	int i, rc = 0;
+
+	mutex_lock(&dsasim_devices_lock);
+	for (i = 0; i < nr_devices && !rc; i++)
+		rc = dsasim_slot_create(i, dsasim_pci_claim());
+	mutex_unlock(&dsasim_devices_lock);
+	return rc;
+}
+
+/* Devices appear and go with PCI devices from now on, or stop doing so. */
+static void dsasim_set_live(bool live)
+{
+	mutex_lock(&dsasim_devices_lock);
+	dsasim_live = live;
+	mutex_unlock(&dsasim_devices_lock);
 }
 
 static int __init dsasim_init(void)
@@ -150,15 +254,13 @@ static int __init dsasim_init(void)
 
 	dsasim_debugfs_init();
 
-	for (i = 0; i < nr_devices; i++) {
-		devices[i] = dsasim_device_create(i);
-		if (IS_ERR(devices[i])) {
-			rc = PTR_ERR(devices[i]);
-			devices[i] = NULL;
-			goto err_devices;
-		}
-		dsasim_debugfs_add(devices[i]);
-	}
+	rc = dsasim_pci_init();
+	if (rc)
+		goto err_pci;
+
+	rc = dsasim_create_all();
+	if (rc)
+		goto err_devices;
 
 	rc = dsasim_drivers_register();
 	if (rc)
@@ -168,17 +270,21 @@ static int __init dsasim_init(void)
 	 * Registering the drivers probed every device against an empty
 	 * configuration, as idxd does at boot; start with a clean status.
 	 */
-	for (i = 0; i < nr_devices; i++) {
-		mutex_lock(&devices[i]->lock);
-		devices[i]->cmd_status = 0;
-		mutex_unlock(&devices[i]->lock);
-	}
+	mutex_lock(&dsasim_devices_lock);
+	for (i = 0; i < nr_devices; i++)
+		if (devices[i])
+			dsasim_clear_status(devices[i]);
+	dsasim_live = true;
+	dsasim_devices_fill();
+	mutex_unlock(&dsasim_devices_lock);
 
 	pr_info("%u simulated DSA device(s) ready\n", nr_devices);
 	return 0;
 
 err_devices:
+	dsasim_pci_exit();
 	dsasim_destroy_all();
+err_pci:
 	dsasim_debugfs_exit();
 	bus_unregister(&dsasim_bus);
 err_bus:
@@ -196,7 +302,10 @@ static void __exit dsasim_exit(void)
 	 * and every open /dev/dsa node holds one: nothing is in use here.
 	 */
 	dsasim_drivers_unregister();
+	dsasim_set_live(false);
+	dsasim_pci_exit();	/* the devices on PCI devices go with them */
 	dsasim_destroy_all();
+	kfree(devices);
 	dsasim_debugfs_exit();
 	bus_unregister(&dsasim_bus);
 	dsasim_cdev_exit();

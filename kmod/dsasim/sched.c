@@ -11,7 +11,6 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/dma-direct.h>
 #include <linux/hrtimer.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
@@ -23,50 +22,6 @@ struct dsasim_engine_work {
 	struct work_struct work;
 	struct dsasim_sched *sched;
 };
-
-/* Is [addr, addr + len) memory the kernel maps directly? */
-static bool dsasim_phys_ok(phys_addr_t addr, size_t len)
-{
-	unsigned long pfn, last;
-
-	if (!len)
-		return true;
-	last = PHYS_PFN(addr + len - 1);
-	for (pfn = PHYS_PFN(addr); pfn <= last; pfn++)
-		if (!pfn_valid(pfn))
-			return false;
-	return true;
-}
-
-/* A page fault: the status depends on the WQ's block on fault (DSA spec 5.7) */
-static u8 dsasim_page_fault(struct dsasim_chan *c)
-{
-	return c->block_on_fault ? DSASIM_COMP_PAGE_FAULT_IR : DSASIM_COMP_PAGE_FAULT_NOBOF;
-}
-
-/* The copy itself: DSA's MEMMOVE, overlap-safe. Return: completion status. */
-static u8 dsasim_copy(struct dsasim_chan *c, struct dsasim_desc *desc)
-{
-	struct device *dev = c->chan.device->dev;
-	phys_addr_t src = dma_to_phys(dev, desc->src);
-	phys_addr_t dst = dma_to_phys(dev, desc->dst);
-	size_t off, n;
-
-	if (!dsasim_phys_ok(src, desc->len) || !dsasim_phys_ok(dst, desc->len))
-		return dsasim_page_fault(c);
-
-	if (src < dst + desc->len && dst < src + desc->len) {
-		memmove(phys_to_virt(dst), phys_to_virt(src), desc->len);
-	} else {
-		for (off = 0; off < desc->len; off += n) {
-			n = min_t(size_t, desc->len - off, SZ_1M);
-			memcpy(phys_to_virt(dst + off), phys_to_virt(src + off), n);
-			cond_resched();
-		}
-	}
-	atomic64_add(desc->len, &c->sd->stats.bytes);
-	return DSASIM_COMP_SUCCESS;
-}
 
 /* The timing model: setup latency plus size over one engine's bandwidth. */
 static u64 dsasim_model_ns(size_t len)
@@ -123,7 +78,7 @@ static void dsasim_desc_run(struct dsasim_chan *c, struct dsasim_desc *desc)
 	if (desc->fault == DSASIM_FAULT_FAIL) {
 		atomic64_inc(&st->failed);
 		fstatus = READ_ONCE(sd->faults.fail_status);
-		desc->status = fstatus ? fstatus : dsasim_page_fault(c);
+		desc->status = fstatus ? fstatus : dsasim_page_fault(c, false);
 	} else if (!desc->noop && desc->len > c->max_xfer_bytes) {
 		desc->status = DSASIM_COMP_XFER_ERANGE;	/* WQCFG max transfer size */
 	} else if (desc->noop) {

@@ -25,6 +25,14 @@
 #define DSASIM_STAT_FLUSHED		"flushed"	/* dropped by WQ disable, no callback */
 #define DSASIM_STAT_ERRORS		"errors"	/* completed with an error status */
 #define DSASIM_STAT_LAST_STATUS		"last_status"	/* DSA status of the last error */
+#define DSASIM_STAT_IOMMU_TRANSLATED	"iommu_translated"	/* descriptors whose IOVAs all translated */
+#define DSASIM_STAT_IOMMU_FAULTS	"iommu_faults"	/* descriptors with an IOVA without translation */
+
+/* Per-device facts (debugfs, one line each) */
+#define DSASIM_FAULT_ADDR		"fault_addr"	/* hex: faulting address of the last page fault */
+#define DSASIM_DMA_DEVICE		"dma_device"	/* the channels' DMA device: a PCI device or dsaN */
+#define DSASIM_IOMMU_GROUP		"iommu_group"	/* its IOMMU group number, -1 without one */
+#define DSASIM_IOMMU_DOMAIN		"iommu_domain"	/* its domain type: none, identity, DMA, DMA-FQ, ... */
 
 /* Per-device fault knobs: /sys/kernel/debug/dsasim/dsaN/<DSASIM_FAULT_DIR>/ */
 #define DSASIM_FAULT_DIR		"fault"

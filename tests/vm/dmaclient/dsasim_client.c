@@ -16,6 +16,15 @@
  * pick channels by name; with chan2, count descriptors go to each channel,
  * all of the first's submitted before the second's, and the completion
  * ranks tell which was served first.
+ *
+ * The DSA device is found as idxd's is: the channel's DMA device itself
+ * (dsasim alone), or its parent (the PCI device dsaN sits on). Mappings
+ * are made for dmaengine_get_dma_device(); identity_maps counts those
+ * whose bus address is the buffer's physical address (dma-direct).
+ * unmap_early=1 unmaps each destination before submitting it (a stale
+ * IOVA); raw_dst=ADDR gives every descriptor ADDR as destination, never
+ * mapped. Either way the copy must fail, and dst_addr tells the last
+ * destination address submitted.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -53,6 +62,12 @@ static char *want_chan = "";
 module_param_named(chan, want_chan, charp, 0444);
 static char *want_chan2 = "";
 module_param_named(chan2, want_chan2, charp, 0444);
+static bool unmap_early;
+module_param(unmap_early, bool, 0444);
+MODULE_PARM_DESC(unmap_early, "unmap each destination before its submit");
+static unsigned long long raw_dst;
+module_param(raw_dst, ullong, 0444);
+MODULE_PARM_DESC(raw_dst, "submit this never-mapped destination address instead");
 
 /* Results */
 static unsigned int copied, errors, mismatches, timeouts, prep_failures, submit_failures;
@@ -62,7 +77,12 @@ static char *chan_name = "";
 static int terminate_rc = 1, submit_rc;
 static unsigned int submit_callbacks, callbacks_in_submit, callbacks, residue_written;
 static unsigned int residue, first_rank[2], last_rank[2];
-static unsigned long long prep_wait_ns;
+static unsigned long long prep_wait_ns, dst_addr;
+static unsigned int identity_maps;
+module_param(dst_addr, ullong, 0444);
+MODULE_PARM_DESC(dst_addr, "the destination address of the last descriptor submitted");
+module_param(identity_maps, uint, 0444);
+MODULE_PARM_DESC(identity_maps, "mappings whose bus address was the physical address");
 static char cb_comm[TASK_COMM_LEN];
 static char *cb_thread = cb_comm;
 module_param(terminate_rc, int, 0444);
@@ -100,6 +120,7 @@ struct slot {
 	bool submitted;
 	bool submitting;
 	bool called;
+	bool dst_mapped;
 	int which;		/* channel 0 or 1 */
 };
 
@@ -111,10 +132,16 @@ static atomic_t aborted_cb = ATOMIC_INIT(0);
 static bool want_dev(struct dma_chan *c, void *param)
 {
 	const char *name = param;
+	struct device *child;
 
 	if (*name)
 		return !strcmp(dma_chan_name(c), name);
-	return !strcmp(dev_name(c->device->dev), dev);
+	if (!strcmp(dev_name(c->device->dev), dev))
+		return true;
+	/* idxd's layout: dsaN under the PCI device that is the DMA device */
+	child = device_find_child_by_name(c->device->dev, dev);
+	put_device(child);
+	return child;
 }
 
 static void done_cb(void *param, const struct dmaengine_result *res)
@@ -182,6 +209,14 @@ static int slots_alloc(void)
 	return 0;
 }
 
+static void unmap(struct device *dma_dev, struct slot *s)
+{
+	dma_unmap_single(dma_dev, s->src_dma, size, DMA_TO_DEVICE);
+	if (s->dst_mapped)
+		dma_unmap_single(dma_dev, s->dst_dma, size, DMA_FROM_DEVICE);
+	s->dst_mapped = false;
+}
+
 /* Submit one descriptor from slot @s. Return: true if it went in. */
 static bool submit(struct slot *s, unsigned int seed)
 {
@@ -203,8 +238,17 @@ static bool submit(struct slot *s, unsigned int seed)
 		prep_failures++;
 		return false;
 	}
+	s->dst_mapped = true;
+	identity_maps += (s->src_dma == virt_to_phys(s->src)) + (s->dst_dma == virt_to_phys(s->dst));
+	dst_addr = s->dst_dma;
+	if (unmap_early) {
+		dma_unmap_single(dma_dev, s->dst_dma, size, DMA_FROM_DEVICE);
+		s->dst_mapped = false;
+	}
+	if (raw_dst)
+		dst_addr = raw_dst;
 	t0 = ktime_get_ns();
-	tx = dmaengine_prep_dma_memcpy(ch, s->dst_dma, s->src_dma, size,
+	tx = dmaengine_prep_dma_memcpy(ch, dst_addr, s->src_dma, size,
 				       interrupt ? DMA_PREP_INTERRUPT : 0);
 	prep_wait_ns = max(prep_wait_ns, ktime_get_ns() - t0);
 	if (!tx) {
@@ -229,8 +273,7 @@ static bool submit(struct slot *s, unsigned int seed)
 	s->submitted = true;
 	return true;
 unmap:
-	dma_unmap_single(dma_dev, s->src_dma, size, DMA_TO_DEVICE);
-	dma_unmap_single(dma_dev, s->dst_dma, size, DMA_FROM_DEVICE);
+	unmap(dma_dev, s);
 	return false;
 }
 
@@ -247,8 +290,7 @@ static void reap(struct slot *s)
 		while (!(ok = same(s)) && time_before(jiffies, deadline))
 			usleep_range(500, 1000);
 	}
-	dma_unmap_single(dma_dev, s->src_dma, size, DMA_TO_DEVICE);
-	dma_unmap_single(dma_dev, s->dst_dma, size, DMA_FROM_DEVICE);
+	unmap(dma_dev, s);
 	if (!ok)
 		timeouts++;
 	else if (s->result != DMA_TRANS_NOERROR)

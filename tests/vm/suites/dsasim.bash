@@ -45,10 +45,17 @@ sysw() {
 	return "${PIPESTATUS[0]}"
 }
 
-# A kernel WQ for dmaengine, configured through sysfs as the documentation says.
+# wq_dev WQ: the N of wqN.M, its device's number.
+wq_dev() {
+	local n=${1#wq}
+	echo "${n%%.*}"
+}
+
+# A kernel WQ for dmaengine, configured through sysfs as the documentation
+# says, with the first engine of its device (wqN.M: dsaN).
 dsasim_kernel_wq() {
 	local wq=${1:-wq0.0} size=${2:-16} group=${3:-0}
-	echo "$group" > "$DSA/engine0.0/group_id"
+	echo "$group" > "$DSA/engine$(wq_dev "$wq").0/group_id"
 	echo "$group" > "$DSA/$wq/group_id"
 	echo dedicated > "$DSA/$wq/mode"
 	echo "$size" > "$DSA/$wq/size"
@@ -60,7 +67,7 @@ dsasim_kernel_wq() {
 
 dsasim_enable() {
 	local wq=${1:-wq0.0}
-	echo dsa0 > "$DRV/idxd/bind"
+	echo "dsa$(wq_dev "$wq")" > "$DRV/idxd/bind"
 	echo "$wq" > "$DRV/dmaengine/bind"
 }
 
