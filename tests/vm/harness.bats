@@ -63,6 +63,30 @@ setup_file() {
 	assert_output "0-2"
 }
 
+@test "--iommu gives the guest a VT-d IOMMU and edu devices in IOMMU groups" {
+	run "$TOP/tests/vm/run" --iommu -- sh -c '
+		grep -o "intel_iommu=on iommu.strict=0" /proc/cmdline
+		ls /sys/class/iommu
+		for d in /sys/bus/pci/devices/*; do
+			[ "$(cat $d/vendor):$(cat $d/device)" = 0x1234:0x11e8 ] || continue
+			echo "edu group=$(basename $(readlink $d/iommu_group))" \
+				"type=$(cat $d/iommu_group/type)"
+		done'
+	assert_success
+	assert_line "intel_iommu=on iommu.strict=0"
+	assert_line "dmar0"
+	assert_line --regexp '^edu group=[0-9]+ type=DMA-FQ$'
+	[ "$(grep -c '^edu ' <<<"$output")" = 1 ]
+	run "$TOP/tests/vm/run" --iommu --edu 2 -- sh -c 'grep -l 0x11e8 /sys/bus/pci/devices/*/device | wc -l'
+	assert_success
+	assert_output 2
+	# without: neither
+	run "$TOP/tests/vm/run" -- sh -c 'ls /sys/class/iommu 2>/dev/null | wc -l
+		cat /sys/bus/pci/devices/*/device | grep -c 0x11e8; true'
+	assert_success
+	assert_output $'0\n0'
+}
+
 @test "a failing test in a guest suite fails make check's count" {
 	# Not a here-document: bats would take its @test lines for its own.
 	printf '%s\n' '@test "passes" { true; }' '@test "fails" { false; }' > "$SCRATCH/failing.bats"
@@ -82,6 +106,9 @@ setup_file() {
 	run "$TOP/tests/vm/run" --cpu-node --smp 1 -- true
 	assert_failure 2
 	assert_output --partial "--cpu-node needs --smp 2 or more"
+	run "$TOP/tests/vm/run" --iommu --edu 9 -- true
+	assert_failure 2
+	assert_output --partial "--edu takes 0 to 8"
 	run "$TOP/tests/vm/run"
 	assert_failure 2
 	assert_output --partial "no command given"
