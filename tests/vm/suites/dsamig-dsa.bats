@@ -135,3 +135,76 @@ teardown() {
 	[ "$(json_field "$ms" bad_pages)" -eq 0 ]
 	[ "$(stat_of leaked)" = 0 ]
 }
+
+# dsasim_fault NAME VALUE [DEV]: one of dsasim's per-device faults (debugfs).
+dsasim_fault() {
+	echo "$2" > "/sys/kernel/debug/dsasim/${3:-dsa0}/fault/$1"
+}
+
+# stall_then ACTION: migrations with a stalled descriptor, ACTION run while
+# they do; every page stays intact and the runs end in bounded time.
+stall_then() {
+	dsamig_load backend=dsa timeout_ms=200
+	echo 9 > $PARAMS/stall_every
+	"$MIGSTRESS" --json --pages 512 --thp 1 --rounds 6 > "$BATS_TEST_TMPDIR/ms" &
+	pid=$!
+	for _ in $(seq 100); do
+		(($(stat_of injected_stalls) > 0)) && break
+		sleep 0.1
+	done
+	[ "$(stat_of injected_stalls)" -gt 0 ]
+	"$@"
+	wait $pid
+	ms=$(cat "$BATS_TEST_TMPDIR/ms")
+	echo "$ms"
+	[ "$(json_field "$ms" bad_pages)" -eq 0 ]
+	[ "$(counter fallbacks/timeout)" -gt 0 ]
+}
+
+# unloads_after ACTION: on 6.12 a quarantine holds the module until ACTION
+# (the WQs go, their descriptors with them); on 7.x terminate held nothing.
+unloads_after() {
+	if [[ $(uname -r) == 6.* ]]; then
+		[ "$(counter quarantined_pages)" -gt 0 ]
+		run rmmod dsamig
+		[ "$status" -ne 0 ]
+	fi
+	"$@"
+	for _ in $(seq 20); do rmmod dsamig 2>/dev/null && break; sleep 0.5; done
+	[ ! -d /sys/module/dsamig ]
+}
+
+@test "a stall, then the WQ's device is unbound under running migrations: channels dropped first, pages intact, module unloads" {
+	stall_then sh -c "echo dsa0 > $DRV/idxd/unbind"
+	[ "$(counter channels)" = 0 ]
+	# idxd would have warned of a channel freed under its client.
+	run dmesg
+	refute_output --partial "Clients has claim on wq"
+	# Any quarantine (6.12) ended with the WQs: the module unloads.
+	rmmod dsamig
+}
+
+@test "a stall, then a device halt: runs fall back in bounded time, pages intact; the quarantine lasts until the device is unbound" {
+	stall_then dsasim_fault halt 1
+	[ "$(cat $DSA/dsa0/state)" = halted ]
+	unloads_after sh -c "echo dsa0 > $DRV/idxd/unbind"
+}
+
+@test "shared WQ: rejected submits (ENQCMDS) fall back once each, no timeout, no leaked descriptor, pages intact" {
+	dsamig_load backend=dsa timeout_ms=2000
+	dsasim_fault submit_fail_every 5
+	migstress_ok --pages 1024 --thp 2 --rounds 4
+	[ "$(stat_of injected_submit_failures)" -gt 0 ]
+	[ "$(counter fallbacks/submit)" -gt 0 ]
+	[ "$(counter fallbacks/timeout)" = 0 ]
+	[ "$(stat_of leaked)" = 0 ]
+	rmmod dsamig
+}
+
+@test "residue is poisoned (idxd never writes it): copies still succeed, pages intact" {
+	dsamig_load backend=dsa
+	migstress_ok --pages 1024 --thp 2 --rounds 2
+	[ "$(counter dsa/runs)" -gt 0 ]
+	[ "$(counter fallbacks/engine_error)" = 0 ]
+	[ "$(counter fallbacks/timeout)" = 0 ]
+}
