@@ -154,14 +154,7 @@ hex() {
 }
 
 @test "the unmodified accel-config configures dsa0 on its PCI device as on hardware" {
-	run accelcfg config-engine dsa0/engine0.0 --group-id=0
-	assert_success
-	run accelcfg config-wq dsa0/wq0.0 --group-id=0 --mode=dedicated --wq-size=16 \
-		--priority=10 --type=kernel --name=dmaengine --driver-name=dmaengine
-	assert_success
-	run accelcfg enable-device dsa0
-	assert_success
-	run accelcfg enable-wq dsa0/wq0.0
+	run accelcfg_kernel_wq
 	assert_success
 	assert_output --partial "enabled 1 wq(s) out of 1"
 	run accelcfg list

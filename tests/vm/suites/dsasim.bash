@@ -39,6 +39,14 @@ accelcfg() {
 		mkdir /sys/module/idxd && exec accel-config "$@"' accelcfg "$@"
 }
 
+# accelcfg_kernel_wq: the documented kernel WQ setup of dsa0, by accel-config.
+accelcfg_kernel_wq() {
+	accelcfg config-engine dsa0/engine0.0 --group-id=0 &&
+		accelcfg config-wq dsa0/wq0.0 --group-id=0 --mode=dedicated --wq-size=16 \
+			--priority=10 --type=kernel --name=dmaengine --driver-name=dmaengine &&
+		accelcfg enable-device dsa0 && accelcfg enable-wq dsa0/wq0.0
+}
+
 # sysw FILE VALUE: one write(2) of VALUE, as echo does; prints strerror on failure.
 sysw() {
 	bash -c 'echo "$2" > "$1"' sysw "$1" "$2" 2>&1 | sed 's/.*: //'
