@@ -9,6 +9,11 @@
  * the next one, and the whole region is verified at the end: a copy that was
  * skipped, torn or taken from a stale source shows up as a bad page.
  *
+ * With --hold it moves nothing itself: once set up on --from it prints
+ * "ready" and keeps its writers running until SIGTERM or SIGINT (or
+ * --seconds), for something else to migrate the whole process meanwhile
+ * (migratepages(8), which calls migrate_pages(2)); then it verifies as usual.
+ *
  * Prints a summary (--json: one object) and exits 0 when every page held
  * its last stamp, 1 on a bad page, 2 on a usage error, 3 when moving failed.
  */
@@ -16,6 +21,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -182,9 +188,10 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: migstress [--pages N] [--thp N] [--writers N] [--rounds N | --seconds S]\n"
-		"                 [--from NODE] [--to NODE] [--json]\n"
+		"                 [--from NODE] [--to NODE] [--hold] [--json]\n"
 		"Move N 4 KiB pages and N THPs between two nodes while writers stamp them;\n"
-		"exit 0 when every page holds its last stamp.\n");
+		"exit 0 when every page holds its last stamp. --hold: move nothing, print\n"
+		"\"ready\" and keep writing until SIGTERM/SIGINT (or S seconds), then verify.\n");
 }
 
 static long number(const char *opt, const char *s, long min, long max)
@@ -202,12 +209,14 @@ int main(int argc, char *argv[])
 		{ "seconds", required_argument, NULL, 's' },
 		{ "from", required_argument, NULL, 'f' },
 		{ "to", required_argument, NULL, 't' },
+		{ "hold", no_argument, NULL, 'o' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	long pages = 2048, thps = 0, rounds = 10, seconds = 0, from = 0, to = 1;
-	bool json = false;
+	bool json = false, hold = false;
+	sigset_t sigs;
 	struct move_stats st = { 0 };
 	pthread_t *threads;
 	size_t n_small, n, i;
@@ -226,6 +235,7 @@ int main(int argc, char *argv[])
 		case 's': seconds = number("--seconds", optarg, 1, 86400); break;
 		case 'f': from = number("--from", optarg, 0, 1023); break;
 		case 't': to = number("--to", optarg, 0, 1023); break;
+		case 'o': hold = true; break;
 		case 'j': json = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
@@ -261,11 +271,25 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "migstress: move_pages: %s\n", strerror(-err));
 		return 3;
 	}
+	/* --hold: the signals are taken by sigtimedwait() below, in no writer. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	if (hold)
+		pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	for (i = 0; i < nr_writers; i++)
 		pthread_create(&threads[i], NULL, writer, (void *)(uintptr_t)i);
 
 	t0 = now_ns();
-	for (round = 0;; round++) {
+	if (hold) {
+		struct timespec ts = { .tv_sec = seconds ? seconds : 86400 };
+
+		printf("ready\n");
+		fflush(stdout);
+		while (sigtimedwait(&sigs, NULL, &ts) < 0 && errno == EINTR)
+			;
+	}
+	for (round = 0; !hold; round++) {
 		if (seconds ? now_ns() - t0 >= (uint64_t)seconds * 1000000000ULL : round >= rounds)
 			break;
 		err = move_all(addrs, n, weight, round % 2 ? from : to, nodes, status, &st);
