@@ -256,8 +256,14 @@ int dsamig_copy_folio(struct folio *dst, struct folio *src)
 		if (p && p->dst != dst)
 			p = NULL;
 		if (p && p->state == DSAMIG_PAIR_NEW) {
-			if (offload_enabled(t) && batch_trusted(t) && pair_keep(src, dst) < 0)
-				start_run(t, src);
+			if (offload_enabled(t) && batch_trusted(t)) {
+				int keep = pair_keep(src, dst);
+
+				if (keep < 0)
+					start_run(t, src);
+				else
+					atomic64_add(nr, &dsamig_counters.kept_pages[keep]);
+			}
 			if (p->state == DSAMIG_PAIR_NEW)
 				p->state = DSAMIG_PAIR_CPU;
 		}

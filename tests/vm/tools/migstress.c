@@ -28,7 +28,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -47,6 +49,10 @@ struct region {
 };
 
 static struct region small, huge;
+/* --file: the 4 KiB pages are a shared mapping of this file or block device. */
+static const char *file;
+/* --mthp: no MADV_NOHUGEPAGE on them, so that anonymous mTHPs can back them. */
+static bool mthp;
 static unsigned int nr_writers = 2;
 static atomic_bool stop;
 static atomic_ulong bad_pages, stamps;
@@ -120,6 +126,27 @@ static void *writer(void *arg)
 	return NULL;
 }
 
+/*
+ * @len bytes of --file, shared: a regular file is sized to @len first, a
+ * block device must hold them. NULL with errno set on failure.
+ */
+static char *map_file(size_t len)
+{
+	struct stat st;
+	void *p;
+	int fd = open(file, O_RDWR | O_CREAT, 0600);
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) || (S_ISREG(st.st_mode) && ftruncate(fd, len))) {
+		close(fd);
+		return NULL;
+	}
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	return p == MAP_FAILED ? NULL : p;
+}
+
 static int region_alloc(struct region *r, size_t nr_pages, bool thp)
 {
 	size_t len = nr_pages * PAGE, i;
@@ -129,14 +156,20 @@ static int region_alloc(struct region *r, size_t nr_pages, bool thp)
 	if (!nr_pages)
 		return 0;
 	/* THPs need 2 MiB alignment: over-allocate and trim. */
-	p = mmap(NULL, len + (thp ? THP : 0), PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
-		return -errno;
-	if (thp)
-		p = (char *)(((uintptr_t)p + THP - 1) & ~(THP - 1));
-	if (madvise(p, len, thp ? MADV_HUGEPAGE : MADV_NOHUGEPAGE))
-		return -errno;
+	if (!thp && file) {
+		p = map_file(len);
+		if (!p)
+			return -errno;
+	} else {
+		p = mmap(NULL, len + (thp ? THP : 0), PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			return -errno;
+		if (thp)
+			p = (char *)(((uintptr_t)p + THP - 1) & ~(THP - 1));
+		if ((thp || !mthp) && madvise(p, len, thp ? MADV_HUGEPAGE : MADV_NOHUGEPAGE))
+			return -errno;
+	}
 	r->base = p;
 	r->last = calloc(nr_pages, sizeof(*r->last));
 	if (!r->last)
@@ -188,10 +221,12 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: migstress [--pages N] [--thp N] [--writers N] [--rounds N | --seconds S]\n"
-		"                 [--from NODE] [--to NODE] [--hold] [--json]\n"
+		"                 [--from NODE] [--to NODE] [--hold] [--file PATH] [--mthp] [--json]\n"
 		"Move N 4 KiB pages and N THPs between two nodes while writers stamp them;\n"
 		"exit 0 when every page holds its last stamp. --hold: move nothing, print\n"
-		"\"ready\" and keep writing until SIGTERM/SIGINT (or S seconds), then verify.\n");
+		"\"ready\" and keep writing until SIGTERM/SIGINT (or S seconds), then verify.\n"
+		"--file: the 4 KiB pages are a shared mapping of PATH (a file, sized to them,\n"
+		"or a block device); --mthp: anonymous 4 KiB pages may be mTHPs.\n");
 }
 
 static long number(const char *opt, const char *s, long min, long max)
@@ -211,6 +246,8 @@ int main(int argc, char *argv[])
 		{ "to", required_argument, NULL, 't' },
 		{ "hold", no_argument, NULL, 'o' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "file", required_argument, NULL, 'F' },
+		{ "mthp", no_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -237,6 +274,8 @@ int main(int argc, char *argv[])
 		case 't': to = number("--to", optarg, 0, 1023); break;
 		case 'o': hold = true; break;
 		case 'j': json = true; break;
+		case 'F': file = optarg; break;
+		case 'm': mthp = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
