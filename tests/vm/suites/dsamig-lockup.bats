@@ -2,13 +2,14 @@
 # vm-matrix: yes
 # vm-options: --timeout 900
 # A whole process moved between nodes by migrate_pages(2) (migratepages
-# PID 0 1, and back), 8192 4 KiB pages and 24 THPs (20,480 pages) with two
+# PID 0 1, and back), 4096 4 KiB pages and 8 THPs (8192 pages) with two
 # writers stamping and checking every page, under each backend: every page
 # intact, pages moved (through the backend), and no soft lockup reported by
 # the kernel meanwhile (issue #11, item 10). latprobe's largest SCHED_FIFO wake-up
 # lateness (the longest stretch a CPU went without a resched point) is
 # printed as a TAP comment, never asserted: TCG timing says nothing of
-# hardware.
+# hardware. The issue's size (20,480 pages) is tests/bench/lockup.sh's: in
+# TCG it took this suite 7 minutes a kernel on a loaded host.
 
 load /usr/lib/bats/bats-support/load.bash
 load /usr/lib/bats/bats-assert/load.bash
@@ -74,7 +75,7 @@ move_to() {
 # its writers run; fails unless every page is intact, the process moved
 # both ways, and the kernel reported no soft lockup.
 move_whole_process() {
-	"$MIGSTRESS" --hold --json --pages 8192 --thp 24 --writers 2 > "$BATS_TEST_TMPDIR/ms" &
+	"$MIGSTRESS" --hold --json --pages 4096 --thp 8 --writers 2 > "$BATS_TEST_TMPDIR/ms" &
 	ms_pid=$!
 	until grep -q ready "$BATS_TEST_TMPDIR/ms"; do sleep 0.2; done
 	"$LATPROBE" > "$BATS_TEST_TMPDIR/lp" &
