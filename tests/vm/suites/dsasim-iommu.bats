@@ -118,6 +118,22 @@ hex() {
 	echo wq0.0 > $DRV/dmaengine/unbind
 }
 
+@test "dsamig.ko with rejected submits (ENQCMDS) over the IOMMU: each counted once, nothing unmapped under a descriptor" {
+	dsasim_kernel_wq wq0.0 32
+	dsasim_enable wq0.0
+	dsamig_load backend=dsa
+	echo 5 > /sys/kernel/debug/dsasim/dsa0/fault/submit_fail_every
+	migstress_ok --pages 1024 --thp 2 --rounds 4
+	[ "$(stat_of injected_submit_failures)" -gt 0 ]
+	[ "$(counter fallbacks/submit)" -gt 0 ]
+	# Counted twice, a rejected descriptor would end the wait early and
+	# the run's IOVAs would go while others still ran: they would fault.
+	[ "$(stat_of iommu_faults)" = 0 ]
+	[ "$(counter fallbacks/engine_error)" = 0 ]
+	[ "$(stat_of leaked)" = 0 ]
+	echo wq0.0 > $DRV/dmaengine/unbind
+}
+
 @test "unbinding the edu device removes dsa0 (its WQ leaves dmaengine), binding it again brings it back" {
 	local pci bdf
 	pci=$(pci_of dsa0)
