@@ -109,7 +109,7 @@ enum dsamig_keep { DSAMIG_KEEPS(DSAMIG_ENUM_KEEP) DSAMIG_NR_KEEPS };
 	  "DMA channels a run is spread over (0: all that match)")	\
 	X(dma_match, STRING, 0, 0, "dsa",				\
 	  "dsa (DSA work queues), any (any memcpy channel) or channel names") \
-	X(wait, ENUM, 0, 0, "poll",					\
+	X(wait, ENUM, 0, 0, "irq",					\
 	  "how the dsa backend waits: poll or irq")			\
 	X(timeout_ms, UINT, 1, 60000, "1000",				\
 	  "ms a run may take on the engine before it falls back to the CPU") \

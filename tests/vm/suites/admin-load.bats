@@ -63,10 +63,10 @@ teardown() {
 @test "set and get: values reach the module, a bad or refused one changes nothing" {
 	run -1 "$DSAMIG" get
 	"$DSAMIG" load --backend mt
-	run -0 "$DSAMIG" set threshold=64 wait=irq
-	assert_equal "$output" $'threshold=64\nwait=irq'
+	run -0 "$DSAMIG" set threshold=64 wait=poll
+	assert_equal "$output" $'threshold=64\nwait=poll'
 	run -0 "$DSAMIG" get threshold wait
-	assert_equal "$output" $'threshold=64\nwait=irq'
+	assert_equal "$output" $'threshold=64\nwait=poll'
 	# A bad value: a usage error, nothing written.
 	run -2 "$DSAMIG" set threshold=128 backend=gpu
 	[ "$(cat $KNOBS/threshold)" = 64 ]

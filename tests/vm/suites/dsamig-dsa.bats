@@ -94,8 +94,9 @@ teardown() {
 	[ ! -d /sys/module/dsamig ]
 }
 
-@test "wait=irq sleeps on a completion, pages intact" {
-	dsamig_load backend=dsa wait=irq
+@test "wait=poll (not the default) busy-waits for the completions, pages intact" {
+	dsamig_load backend=dsa wait=poll
+	[ "$(cat $KNOBS/wait)" = poll ]
 	migstress_ok --pages 1024 --thp 2 --rounds 2
 	[ "$(counter dsa/runs)" -gt 0 ]
 }

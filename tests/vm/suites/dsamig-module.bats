@@ -49,11 +49,11 @@ teardown() {
 	dsamig_load backend=cpu
 	echo 128 > $KNOBS/threshold
 	echo mt > $KNOBS/backend
-	echo irq > $KNOBS/wait
+	echo poll > $KNOBS/wait
 	echo syscall_or_cpuset > $KNOBS/reasons
 	[ "$(cat $KNOBS/threshold)" = 128 ]
 	[ "$(cat $KNOBS/backend)" = mt ]
-	[ "$(cat $KNOBS/wait)" = irq ]
+	[ "$(cat $KNOBS/wait)" = poll ]
 	[ "$(cat $KNOBS/reasons)" = syscall_or_cpuset ]
 	run bash -c "echo dsa > $KNOBS/backend"
 	assert_failure
