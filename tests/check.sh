@@ -9,7 +9,7 @@
 #
 # The guest layer runs every suite on the default kernel series
 # ($DSAMIG_KERNEL, else 6.12), then the module suites (MATRIX below, and any
-# suite with a line '# vm-matrix: yes') on each other series of
+# suite with a line '# vm-matrix: yes', or '# vm-matrix: SERIES...' for those) on each other series of
 # $DSAMIG_KERNELS (default: 6.12 6.12-trixie 7.3), after fetching that kernel
 # and building the modules for it, and prints the time each kernel took.
 # With two host cores or more the other series run in a second lane, a guest
@@ -61,15 +61,24 @@ run_suite() {
 	run "$name" tests/vm/run --kernel "$k" "${opts[@]}" -- bats --tap "$1"
 }
 
-# in_matrix FILE: whether the suite runs on every kernel series.
+# in_matrix FILE: whether the suite runs on the other kernel series: the
+# module suites, and those with a line '# vm-matrix: yes' (every series) or
+# '# vm-matrix: SERIES...' (those series).
 in_matrix() {
 	local n
 	n=$(basename "$1" .bats)
-	grep -qE '^# vm-matrix: *yes' "$1" && return 0
+	grep -qE '^# vm-matrix: *[^ ]' "$1" && return 0
 	for m in "${MATRIX[@]}"; do
 		[[ $n == "$m" ]] && return 0
 	done
 	return 1
+}
+
+# on_series FILE SERIES: whether a matrix suite runs on SERIES.
+on_series() {
+	local want
+	want=$(sed -n 's/^# vm-matrix: *//p' "$1" | head -n 1)
+	[[ -z $want || $want == yes || " $want " == *" $2 "* ]]
 }
 
 # prepare SERIES: fetch the kernel, build the modules for it (one TAP line).
@@ -91,7 +100,7 @@ kernel_matrix() {
 		prepare "$k"
 		t1=$SECONDS
 		for s in "$@"; do
-			run_suite "$s" "$k"
+			on_series "$s" "$k" && run_suite "$s" "$k"
 		done
 		printf '# kernel %s: %d s (fetch and build %d s, suites %d s), %d failed\n' \
 			"$k" $((SECONDS - t0)) $((t1 - t0)) $((SECONDS - t1)) $((fail - f))
