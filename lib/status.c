@@ -11,6 +11,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "damon.h"
 #include "dsa.h"
 #include "dsamig.h"
 #include "knobs.h"
@@ -204,6 +205,56 @@ static const char *tested_series(const char *release)
 	return NULL;
 }
 
+/*
+ * The functions dsamig.ko must hook (kmod/dsamig/hooks.c): a name missing
+ * from /proc/kallsyms is not in this kernel, or was inlined away. Each
+ * found one's bit is set in the result; names are readable unprivileged.
+ */
+static const char *const hook_targets[] = {
+	"folio_mc_copy", "compaction_alloc", "alloc_migration_target",
+};
+#define NR_HOOK_TARGETS (sizeof(hook_targets) / sizeof(hook_targets[0]))
+
+static unsigned int hook_targets_found(void)
+{
+	FILE *f = fopen("/proc/kallsyms", "r");
+	char line[512], sym[256], type;
+	unsigned int found = 0;
+	size_t i;
+
+	if (!f)
+		return (1U << NR_HOOK_TARGETS) - 1;	/* cannot tell: claim nothing */
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%*s %c %255s", &type, sym) != 2 || strchr(line, '['))
+			continue;
+		for (i = 0; i < NR_HOOK_TARGETS; i++)
+			if (!strcmp(sym, hook_targets[i]))
+				found |= 1U << i;
+	}
+	fclose(f);
+	return found;
+}
+
+static void hook_problems(struct json_object *o, struct json_object *problems)
+{
+	struct json_object *missing = json_object_new_array();
+	unsigned int found = hook_targets_found();
+	char what[160];
+	size_t i;
+
+	for (i = 0; i < NR_HOOK_TARGETS; i++) {
+		if (found & (1U << i))
+			continue;
+		json_object_array_add(missing, json_object_new_string(hook_targets[i]));
+		snprintf(what, sizeof(what),
+			 "%s is not in this kernel (missing or inlined): dsamig.ko cannot hook it",
+			 hook_targets[i]);
+		problem(problems, "hook_target_missing", what,
+			"use Linux 6.12 or 7.3, where dsamig.ko's hooks are tested");
+	}
+	json_object_object_add(o, "missing_hook_targets", missing);
+}
+
 /* Whether any IOMMU is on (DMA remapping units registered). */
 static bool iommu_on(void)
 {
@@ -225,7 +276,7 @@ static struct json_object *kernel_json(bool loaded, struct json_object *problems
 	struct json_object *o = json_object_new_object();
 	struct utsname u;
 	bool tracefs, damon, hot;
-	const char *series;
+	const char *series, *user;
 
 	uname(&u);
 	add_str(o, "release", u.release);
@@ -248,6 +299,17 @@ static struct json_object *kernel_json(bool loaded, struct json_object *problems
 		problem(problems, "kernel_not_tested",
 			"dsamig.ko is tested on the 6.12 and 7.3 kernel series, not this one",
 			"use Linux 6.12 or 7.3 (Debian 13 has both), or check dsamig.ko's hooks here");
+	hook_problems(o, problems);
+	user = dsamig_damon_exclusive_user("/sys/module");
+	if (user) {
+		char what[160], fix[160];
+
+		snprintf(what, sizeof(what),
+			 "the kernel's %s runs exclusively: DAMON cannot start a kdamond (dsamig promote and demote need one)",
+			 user);
+		snprintf(fix, sizeof(fix), "echo N > /sys/module/%s/parameters/enabled", user);
+		problem(problems, "damon_exclusive", what, fix);
+	}
 	if (!tracefs)
 		problem(problems, "no_tracefs", "tracefs is not mounted (dsamig top and stat need it)",
 			"mount -t tracefs nodev /sys/kernel/tracing");
