@@ -33,6 +33,9 @@ teardown() {
 	series=$(jq -r '.kernel.tested_series' <<<"$st")
 	[[ $(uname -r) == "$series".* ]]
 	[ "$(jq '[.problems[] | select(.id == "kernel_not_tested")] | length' <<<"$st")" = 0 ]
+	# Every function dsamig.ko hooks is in the guest's kernel.
+	[ "$(jq '.kernel.missing_hook_targets | length' <<<"$st")" = 0 ]
+	[ "$(jq '[.problems[] | select(.id == "hook_target_missing")] | length' <<<"$st")" = 0 ]
 	[ "$(jq -r '.kernel.tracefs' <<<"$st")" = true ]
 	jq -e '.problems[] | select(.id == "no_dma_channel" and .remedy == "run '\''dsamig setup'\''")' <<<"$st"
 	jq -e '.problems[] | select(.id == "module_not_loaded")' <<<"$st"

@@ -101,6 +101,19 @@ teardown() {
 	[ "$(counter dsa/runs)" -gt 0 ]
 }
 
+@test "a WQ with a 64 KiB max_transfer_size: no descriptor exceeds it (the engine would fail it), THPs intact" {
+	dsasim_unload
+	dsasim_load
+	dsasim_kernel_wq wq0.0 32
+	echo 65536 > $DSA/wq0.0/max_transfer_size
+	dsasim_enable wq0.0
+	dsamig_load backend=dsa
+	migstress_ok --pages 256 --thp 2 --rounds 4
+	[ "$(counter dsa/pages)" -gt 0 ]
+	[ "$(stat_of errors)" = 0 ]
+	[ "$(counter fallbacks/engine_error)" = 0 ]
+}
+
 @test "two work queues: runs and THPs spread over both channels" {
 	dsasim_unload
 	dsasim_load

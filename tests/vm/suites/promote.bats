@@ -160,6 +160,8 @@ moved() {
 	[ -e /sys/module/$m/parameters/enabled ] || m=damon_reclaim
 	damon_exclusive_off
 	echo Y > /sys/module/$m/parameters/enabled
+	run -0 "$DSAMIG" status --json
+	jq -e ".problems[] | select(.id == \"damon_exclusive\" and .remedy == \"echo N > /sys/module/$m/parameters/enabled\")" <<<"$output"
 	run -1 --separate-stderr "$DSAMIG" promote --from 1 --to 0 --duration 1s
 	echo N > /sys/module/$m/parameters/enabled
 	assert_equal "$stderr" "dsamig promote: DAMON is busy: the kernel's $m runs exclusively; stop it with 'echo N > /sys/module/$m/parameters/enabled'"
