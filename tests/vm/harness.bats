@@ -95,6 +95,29 @@ setup_file() {
 	assert_line "check: 1 passed, 1 failed, 0 skipped"
 }
 
+@test "check's job queue: suites on two lanes, printed and counted in order; a series that cannot be prepared fails and skips its suites" {
+	# A stand-in for tests/vm/run that runs the command on the host, in a
+	# random order of finishing: the output must still follow the queue.
+	printf '%s\n' '#!/bin/bash' 'while [[ $1 != -- ]]; do shift; done; shift' \
+		'sleep 0.$((RANDOM % 10))' 'exec "$@"' > "$SCRATCH/run"
+	chmod +x "$SCRATCH/run"
+	for i in 1 2 3 4; do
+		printf '%s\n' "@test \"s$i\" { [ $i != 3 ]; }" > "$SCRATCH/s$i.bats"
+	done
+	DSAMIG_VM_RUN=$SCRATCH/run DSAMIG_VM_LANES=2 DSAMIG_KERNELS="6.12 9.9" \
+		run "$TOP/tests/check.sh" vm-matrix "$SCRATCH"/s{1,2,3,4}.bats
+	assert_failure
+	# The preparation first, then the default series' suites, then 9.9's.
+	names=$(grep -E '^# (vm|kernels)' <<<"$output" | grep -vE ': [0-9]+ s$' | sed 's|/.*/||')
+	assert_equal "$names" "$(printf '# %s\n' 'kernels 9.9: fetch and build modules' \
+		vm:\ s{1,2,3,4}.bats vm\[9.9\]:\ s{1,2,3,4}.bats)"
+	assert_line "not ok - kernel 9.9: fetch or build failed"
+	assert_line "not ok 1 s3"
+	assert_line --partial "s4.bats # SKIP kernel 9.9 could not be prepared"
+	assert_line "# guest layer: $(sed -n 's/^# guest layer: \([0-9]*\) s.*/\1/p' <<<"$output") s in 2 lane(s)"
+	assert_line "check: 3 passed, 2 failed, 4 skipped"
+}
+
 @test "bad options are usage errors, before any boot" {
 	run "$TOP/tests/vm/run" --nodes 0 -- true
 	assert_failure 2
