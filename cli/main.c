@@ -81,7 +81,10 @@ static error_t global_parser(int key, char *arg, struct argp_state *state)
 		*verb = state->next;
 		return 0;
 	case ARGP_KEY_NO_ARGS:
+		/* A usage error like an unknown command (status 2), with the way on. */
 		argp_state_help(state, stderr, ARGP_HELP_SHORT_USAGE);
+		fprintf(stderr, "dsamig: no command given; see 'dsamig --help' for the "
+			"commands, or start with 'dsamig status'\n");
 		return EINVAL;
 	default:
 		return ARGP_ERR_UNKNOWN;

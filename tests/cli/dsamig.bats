@@ -58,15 +58,19 @@ load helper
 	assert_output ""
 }
 
-@test "no command: a usage line on stderr, exit 2" {
+@test "no command: a usage line and where to look on stderr, exit 2" {
 	run -2 --separate-stderr "$DSAMIG"
-	assert_equal "$stderr" 'Usage: dsamig [OPTION...] COMMAND [ARG...]'
+	assert_equal "${stderr_lines[0]}" 'Usage: dsamig [OPTION...] COMMAND [ARG...]'
+	assert_equal "${stderr_lines[1]}" \
+		"dsamig: no command given; see 'dsamig --help' for the commands, or start with 'dsamig status'"
+	assert_equal "${#stderr_lines[@]}" 2
 	assert_output ""
 }
 
-@test "only global options and no command: exit 2" {
+@test "only global options and no command: the same hint, exit 2" {
 	run -2 --separate-stderr "$DSAMIG" --
-	assert_equal "${#stderr_lines[@]}" 1
+	assert_equal "${#stderr_lines[@]}" 2
+	[[ ${stderr_lines[1]} == *"see 'dsamig --help'"* ]]
 }
 
 @test "an unknown long option: exit 2, one line naming it" {
