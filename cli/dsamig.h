@@ -11,6 +11,7 @@
 #define DSAMIG_CLI_H
 
 #include <argp.h>
+#include <stdbool.h>
 
 #define DSAMIG_EXIT_OK		0	/* done */
 #define DSAMIG_EXIT_FAILURE	1	/* the request was valid, doing it failed */
@@ -40,6 +41,15 @@ int cli_usage_error(const struct argp_state *state, const char *fmt, ...)
  * stderr and DSAMIG_EXIT_FAILURE, for verbs that change or trace the system.
  */
 int cli_need_root(const char *name, const char *what);
+
+struct dsamig_knob_set;
+
+/*
+ * The one-line error for a failed dsamig_module_knobs_apply() of @s (the
+ * knob that failed), as dsamig set and dsamig load both print it.
+ */
+void cli_knob_apply_error(const char *name, const struct dsamig_knob_set *s, int err,
+			  bool reading);
 
 struct dsamig_nodemask;
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * dsamig load and dsamig unload: dsamig.ko in and out of the kernel, with
- * its knobs checked before the module sees them. Both are idempotent.
+ * its knobs checked before the module sees them, as dsamig set checks them.
+ * Both are idempotent; load on a loaded module sets the knobs it was given.
  */
 #include <errno.h>
 #include <limits.h>
@@ -13,9 +14,12 @@
 #include "knobs.h"
 #include "module.h"
 
+#define MAX_LOAD_KNOBS 8
+
 struct load_args {
 	const char *module;
-	char params[512];
+	struct dsamig_knob_set set[MAX_LOAD_KNOBS];
+	unsigned int n;
 	const char *backend;
 };
 
@@ -28,19 +32,14 @@ static const struct argp_option load_options[] = {
 	{ 0 },
 };
 
-/* Check KNOB=VALUE against the table and add it to the parameters. */
+/* Check KNOB=VALUE as dsamig set does, and add it to the request. */
 static int add_param(struct argp_state *state, struct load_args *a, const char *knob,
 		     const char *value)
 {
-	const struct dsamig_knob *k = dsamig_knob_find(knob);
-	size_t len = strlen(a->params);
+	char msg[512];
 
-	if (!k || dsamig_knob_validate(k, value))
-		return cli_usage_error(state, "bad %s '%s'", knob, value);
-	if (strchr(value, ' ') ||
-	    snprintf(a->params + len, sizeof(a->params) - len, "%s%s=%s", len ? " " : "",
-		     knob, value) >= (int)(sizeof(a->params) - len))
-		return cli_usage_error(state, "bad %s '%s'", knob, value);
+	if (dsamig_knob_set_add(a->set, &a->n, MAX_LOAD_KNOBS, knob, value, msg, sizeof(msg)))
+		return cli_usage_error(state, "%s", msg);
 	return 0;
 }
 
@@ -72,13 +71,59 @@ static const struct argp load_argp = {
 	.options = load_options,
 	.parser = load_parser,
 	.doc = "Load dsamig.ko: from PATH with --module, else the installed module, else "
-	       "the one in the build tree next to this program. Does nothing if it is loaded.",
+	       "the one in the build tree next to this program. If it is loaded, the knob "
+	       "options are set as 'dsamig set' sets them (all or nothing), and without "
+	       "any it does nothing.",
 };
+
+/* The module is loaded already: set the knobs asked for, all or nothing, as set does. */
+static int set_loaded(const char *name, const char *version, struct load_args *a)
+{
+	unsigned int i, failed;
+	bool reading;
+	int err;
+
+	if (!a->n) {
+		printf("dsamig.ko %s is already loaded; nothing to do (change knobs with "
+		       "'dsamig set')\n", version);
+		return DSAMIG_EXIT_OK;
+	}
+	err = dsamig_module_knobs_apply(a->set, a->n, &failed, &reading);
+	if (err) {
+		cli_knob_apply_error(name, &a->set[failed], err, reading);
+		return DSAMIG_EXIT_FAILURE;
+	}
+	printf("dsamig.ko %s is already loaded; set", version);
+	for (i = 0; i < a->n; i++)
+		printf("%s %s=%s (%s%s)", i ? "," : "", a->set[i].knob->name, a->set[i].value,
+		       strcmp(a->set[i].old, a->set[i].value) ? "was " : "unchanged",
+		       strcmp(a->set[i].old, a->set[i].value) ? a->set[i].old : "");
+	putchar('\n');
+	return DSAMIG_EXIT_OK;
+}
+
+/* "backend=mt threshold=64", the module parameters of the request. */
+static int load_params(const struct load_args *a, char *buf, size_t size)
+{
+	size_t len = 0;
+	unsigned int i;
+	int n;
+
+	buf[0] = '\0';
+	for (i = 0; i < a->n; i++) {
+		n = snprintf(buf + len, size - len, "%s%s=%s", i ? " " : "", a->set[i].knob->name,
+			     a->set[i].value);
+		if (n < 0 || (size_t)n >= size - len)
+			return -E2BIG;
+		len += n;
+	}
+	return 0;
+}
 
 int cmd_load(int argc, char *argv[])
 {
-	struct load_args a = { 0 };
-	char file[PATH_MAX], version[64];
+	static struct load_args a;
+	char file[PATH_MAX], version[64], params[1024];
 	int ret, err;
 
 	ret = cli_parse_args(&load_argp, argc, argv, 0, &a);
@@ -94,9 +139,12 @@ int cmd_load(int argc, char *argv[])
 				DSAMIG_VERSION);
 			return DSAMIG_EXIT_FAILURE;
 		}
-		printf("dsamig.ko %s is already loaded; nothing to do (change knobs with "
-		       "'dsamig set')\n", version);
-		return DSAMIG_EXIT_OK;
+		return set_loaded(argv[0], version, &a);
+	}
+	if (load_params(&a, params, sizeof(params))) {
+		fprintf(stderr, "%s: the parameters are too long for the module; set some "
+			"with 'dsamig set' after loading\n", argv[0]);
+		return DSAMIG_EXIT_FAILURE;
 	}
 	err = dsamig_module_locate(a.module, file, sizeof(file));
 	if (err) {
@@ -119,11 +167,11 @@ int cmd_load(int argc, char *argv[])
 			"versions\n", argv[0], file, version, DSAMIG_VERSION);
 		return DSAMIG_EXIT_FAILURE;
 	}
-	err = dsamig_module_load(file, a.params);
+	err = dsamig_module_load(file, params);
 	switch (err) {
 	case 0:
 		printf("loaded dsamig.ko %s from %s%s%s\n", version, file,
-		       a.params[0] ? " with " : "", a.params);
+		       params[0] ? " with " : "", params);
 		return DSAMIG_EXIT_OK;
 	case -EEXIST:
 		printf("dsamig.ko is already loaded; nothing to do\n");

@@ -2,7 +2,8 @@
 /*
  * dsamig set KEY=VALUE... and dsamig get [KEY...]: the run-time knobs of
  * dsamig.ko. Every value is checked against DSAMIG_KNOBS before the first
- * write; if the module refuses one, those already written are put back.
+ * write, a knob given twice is refused, and if the module refuses one,
+ * those already written are put back.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -13,41 +14,16 @@
 #include "module.h"
 
 #define MAX_SETS 32
-#define VALUE_MAX 256
 
 struct set_args {
-	const struct dsamig_knob *knob[MAX_SETS];
-	const char *value[MAX_SETS];
+	struct dsamig_knob_set set[MAX_SETS];
 	unsigned int n;
 };
-
-static const char *kind_hint(const struct dsamig_knob *k, char *buf, size_t size)
-{
-	size_t i, len = 0;
-
-	switch (k->kind) {
-	case DSAMIG_KNOB_UINT:
-		snprintf(buf, size, "a whole number from %lu to %lu", k->min, k->max);
-		break;
-	case DSAMIG_KNOB_ENUM:
-	case DSAMIG_KNOB_LIST:
-		len = snprintf(buf, size, "%s", k->kind == DSAMIG_KNOB_LIST ?
-			       "all, none or a comma-separated list of: " : "one of: ");
-		for (i = 0; i < k->nr_names && len < size; i++)
-			len += snprintf(buf + len, size - len, "%s%s", i ? " " : "", k->names[i]);
-		break;
-	case DSAMIG_KNOB_STRING:
-		snprintf(buf, size, "dsa, any or comma-separated channel names");
-		break;
-	}
-	return buf;
-}
 
 static error_t set_parser(int key, char *arg, struct argp_state *state)
 {
 	struct set_args *a = state->input;
-	const struct dsamig_knob *k;
-	char hint[256], *eq;
+	char msg[512], *eq;
 
 	switch (key) {
 	case ARGP_KEY_ARG:
@@ -55,22 +31,27 @@ static error_t set_parser(int key, char *arg, struct argp_state *state)
 		if (!eq)
 			return cli_usage_error(state, "'%s' is not KEY=VALUE", arg);
 		*eq = '\0';
-		k = dsamig_knob_find(arg);
-		if (!k)
-			return cli_usage_error(state, "no knob '%s'", arg);
-		if (dsamig_knob_validate(k, eq + 1))
-			return cli_usage_error(state, "bad %s '%s': want %s", arg, eq + 1,
-					       kind_hint(k, hint, sizeof(hint)));
-		if (a->n == MAX_SETS)
-			return cli_usage_error(state, "too many knobs at once");
-		a->knob[a->n] = k;
-		a->value[a->n++] = eq + 1;
+		if (dsamig_knob_set_add(a->set, &a->n, MAX_SETS, arg, eq + 1, msg, sizeof(msg)))
+			return cli_usage_error(state, "%s", msg);
 		return 0;
 	case ARGP_KEY_NO_ARGS:
 		return cli_usage_error(state, "no KEY=VALUE to set");
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
+}
+
+void cli_knob_apply_error(const char *name, const struct dsamig_knob_set *s, int err,
+			  bool reading)
+{
+	if (reading)
+		fprintf(stderr, "%s: cannot read %s: %s; nothing was changed\n", name,
+			s->knob->name, strerror(-err));
+	else
+		fprintf(stderr, "%s: %s=%s refused: %s; %s\n", name, s->knob->name, s->value,
+			strerror(-err), err == -ENODEV ?
+			"run 'dsamig setup' first, or use backend=mt" :
+			"nothing was changed (see dmesg)");
 }
 
 static const struct argp set_argp = {
@@ -88,9 +69,9 @@ static int not_loaded(const char *name)
 
 int cmd_set(int argc, char *argv[])
 {
-	static char old[MAX_SETS][VALUE_MAX];
-	struct set_args a = { 0 };
-	unsigned int i, j;
+	static struct set_args a;
+	unsigned int i, failed;
+	bool reading;
 	int ret, err;
 
 	ret = cli_parse_args(&set_argp, argc, argv, 0, &a);
@@ -101,28 +82,13 @@ int cmd_set(int argc, char *argv[])
 		return ret;
 	if (!dsamig_module_loaded())
 		return not_loaded(argv[0]);
-	for (i = 0; i < a.n; i++) {
-		err = dsamig_module_knob_read(a.knob[i]->name, old[i], VALUE_MAX);
-		if (err) {
-			fprintf(stderr, "%s: cannot read %s: %s\n", argv[0], a.knob[i]->name,
-				strerror(-err));
-			return DSAMIG_EXIT_FAILURE;
-		}
-	}
-	for (i = 0; i < a.n; i++) {
-		err = dsamig_module_knob_write(a.knob[i]->name, a.value[i]);
-		if (!err)
-			continue;
-		fprintf(stderr, "%s: %s=%s refused: %s; %s\n", argv[0], a.knob[i]->name,
-			a.value[i], strerror(-err),
-			err == -ENODEV ? "run 'dsamig setup' first, or use backend=mt" :
-			"nothing was changed (see dmesg)");
-		for (j = i; j-- > 0;)
-			dsamig_module_knob_write(a.knob[j]->name, old[j]);
+	err = dsamig_module_knobs_apply(a.set, a.n, &failed, &reading);
+	if (err) {
+		cli_knob_apply_error(argv[0], &a.set[failed], err, reading);
 		return DSAMIG_EXIT_FAILURE;
 	}
 	for (i = 0; i < a.n; i++)
-		printf("%s=%s\n", a.knob[i]->name, a.value[i]);
+		printf("%s=%s\n", a.set[i].knob->name, a.set[i].value);
 	return DSAMIG_EXIT_OK;
 }
 
@@ -157,7 +123,7 @@ static const struct argp get_argp = {
 int cmd_get(int argc, char *argv[])
 {
 	struct get_args a = { 0 };
-	char value[VALUE_MAX];
+	char value[DSAMIG_KNOB_VALUE_MAX];
 	unsigned int i;
 	int ret, err;
 

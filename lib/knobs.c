@@ -6,6 +6,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "dsamig.h"
@@ -116,4 +117,59 @@ int dsamig_knob_validate(const struct dsamig_knob *k, const char *v)
 		return check_list(k, v, channel_name);
 	}
 	return -EINVAL;
+}
+
+const char *dsamig_knob_describe(const struct dsamig_knob *k, char *buf, size_t size)
+{
+	size_t i, len;
+
+	switch (k->kind) {
+	case DSAMIG_KNOB_UINT:
+		snprintf(buf, size, "a whole number from %lu to %lu", k->min, k->max);
+		break;
+	case DSAMIG_KNOB_ENUM:
+	case DSAMIG_KNOB_LIST:
+		len = snprintf(buf, size, "%s", k->kind == DSAMIG_KNOB_LIST ?
+			       "all, none or a comma-separated list of: " : "one of: ");
+		for (i = 0; i < k->nr_names && len < size; i++)
+			len += snprintf(buf + len, size - len, "%s%s", i ? " " : "", k->names[i]);
+		break;
+	case DSAMIG_KNOB_STRING:
+		snprintf(buf, size, "dsa, any or comma-separated channel names");
+		break;
+	}
+	return buf;
+}
+
+int dsamig_knob_set_add(struct dsamig_knob_set *sets, unsigned int *n, unsigned int max,
+			const char *name, const char *value, char *msg, size_t size)
+{
+	const struct dsamig_knob *k = dsamig_knob_find(name);
+	char want[256];
+	unsigned int i;
+
+	if (!k) {
+		snprintf(msg, size, "no knob '%s'", name);
+		return -EINVAL;
+	}
+	if (dsamig_knob_validate(k, value)) {
+		snprintf(msg, size, "bad %s '%s': want %s", name, value,
+			 dsamig_knob_describe(k, want, sizeof(want)));
+		return -EINVAL;
+	}
+	/* Two values for one knob: which one was meant is a guess, so neither. */
+	for (i = 0; i < *n; i++)
+		if (sets[i].knob == k) {
+			snprintf(msg, size, "%s given twice", name);
+			return -EINVAL;
+		}
+	if (*n >= max) {
+		snprintf(msg, size, "too many knobs at once");
+		return -EINVAL;
+	}
+	sets[*n].knob = k;
+	sets[*n].value = value;
+	sets[*n].old[0] = '\0';
+	(*n)++;
+	return 0;
 }

@@ -40,4 +40,25 @@ const struct dsamig_knob *dsamig_knob_find(const char *name);
  */
 int dsamig_knob_validate(const struct dsamig_knob *k, const char *value);
 
+/* What @k accepts, in words: "a whole number from 1 to 65536", "one of: ...". */
+const char *dsamig_knob_describe(const struct dsamig_knob *k, char *buf, size_t size);
+
+#define DSAMIG_KNOB_VALUE_MAX	256
+
+/* One KNOB=VALUE of a request, and the value it had before (filled on write). */
+struct dsamig_knob_set {
+	const struct dsamig_knob *knob;
+	const char *value;
+	char old[DSAMIG_KNOB_VALUE_MAX];
+};
+
+/*
+ * Add @name=@value to the request @sets (*@n entries, room for @max): the
+ * one check that dsamig set and dsamig load make. 0, or -EINVAL with the
+ * reason in @msg: "no knob 'x'", "bad threshold '0': want a whole number
+ * from 1 to 65536", "threshold given twice", "too many knobs at once".
+ */
+int dsamig_knob_set_add(struct dsamig_knob_set *sets, unsigned int *n, unsigned int max,
+			const char *name, const char *value, char *msg, size_t size);
+
 #endif /* DSAMIG_KNOBS_H */

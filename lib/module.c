@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "dsamig.h"
+#include "knobs.h"
 #include "module.h"
 #include "parse.h"
 #include "sysfile.h"
@@ -180,6 +181,35 @@ int dsamig_module_knob_write(const char *name, const char *value)
 
 	snprintf(path, sizeof(path), DSAMIG_PARAMS_DIR "/%s", name);
 	return dsamig_write_str(path, value);
+}
+
+int dsamig_module_knobs_apply(struct dsamig_knob_set *sets, unsigned int n,
+			      unsigned int *failed, bool *reading)
+{
+	unsigned int i, j;
+	int err;
+
+	*reading = true;
+	for (i = 0; i < n; i++) {
+		err = dsamig_module_knob_read(sets[i].knob->name, sets[i].old,
+					      sizeof(sets[i].old));
+		if (err)
+			goto fail;
+	}
+	*reading = false;
+	for (i = 0; i < n; i++) {
+		err = dsamig_module_knob_write(sets[i].knob->name, sets[i].value);
+		if (err)
+			goto restore;
+	}
+	return 0;
+
+restore:
+	for (j = i; j-- > 0;)
+		dsamig_module_knob_write(sets[j].knob->name, sets[j].old);
+fail:
+	*failed = i;
+	return err;
 }
 
 int dsamig_counter_read(const char *path, uint64_t *value)

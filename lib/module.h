@@ -43,6 +43,17 @@ int dsamig_module_knob_read(const char *name, char *buf, size_t size);
 /* One write of @value to knob @name; the module's errno on refusal. */
 int dsamig_module_knob_write(const char *name, const char *value);
 
+struct dsamig_knob_set;
+
+/*
+ * Write the knobs of @sets in order, all or nothing: each one's value is
+ * read into ->old first, and if the module refuses one, those written
+ * before it get their old values back. 0; else the negative errno, with
+ * *@failed the index of the knob, and *@reading whether it was its read.
+ */
+int dsamig_module_knobs_apply(struct dsamig_knob_set *sets, unsigned int n,
+			      unsigned int *failed, bool *reading);
+
 /* A counter under DSAMIG_COUNTERS_DIR, e.g. "dsa/runs". */
 int dsamig_counter_read(const char *path, uint64_t *value);
 

@@ -24,12 +24,45 @@ as_nobody() {
 
 @test "load: bad knob values are refused before anything else" {
 	run -2 --separate-stderr "$DSAMIG" load --backend gpu
-	assert_equal "$stderr" "dsamig load: bad backend 'gpu'; see 'dsamig load --help'"
+	assert_equal "$stderr" \
+		"dsamig load: bad backend 'gpu': want one of: off dsa mt cpu; see 'dsamig load --help'"
+	run -2 --separate-stderr "$DSAMIG" load --threshold 0
+	assert_equal "$stderr" \
+		"dsamig load: bad threshold '0': want a whole number from 1 to 65536; see 'dsamig load --help'"
 	run -2 "$DSAMIG" load --threshold 0
 	run -2 "$DSAMIG" load --threshold 65537
 	run -2 "$DSAMIG" load --channels x
 	run -2 "$DSAMIG" load --reasons damon,bogus
 	run -2 "$DSAMIG" load --reasons 'damon compaction'
+}
+
+@test "load and set refuse a bad value with the same message and range" {
+	local args knob value
+	for args in "backend gpu" "threshold 65537" "channels 65" "channels x" \
+		"reasons damon,bogus" "reasons damon,"; do
+		read -r knob value <<<"$args"
+		run -2 --separate-stderr "$DSAMIG" load "--$knob" "$value"
+		local from_load=${stderr#dsamig load: }
+		from_load=${from_load%; see *}
+		run -2 --separate-stderr "$DSAMIG" set "$knob=$value"
+		local from_set=${stderr#dsamig set: }
+		from_set=${from_set%; see *}
+		assert_equal "$from_load" "$from_set"
+		[[ $from_set == "bad $knob '$value': want "* ]]
+	done
+}
+
+@test "set and load: a knob given twice is refused, nothing is written" {
+	# Root or not, and loaded or not: the parser refuses it first (status 2).
+	run -2 --separate-stderr "$DSAMIG" set threshold=32 threshold=48
+	assert_equal "$stderr" "dsamig set: threshold given twice; see 'dsamig set --help'"
+	assert_output ""
+	run -2 --separate-stderr "$DSAMIG" set threshold=32 wait=poll threshold=32
+	assert_equal "${#stderr_lines[@]}" 1
+	run -2 --separate-stderr as_nobody set threshold=32 threshold=48
+	assert_equal "$stderr" "dsamig set: threshold given twice; see 'dsamig set --help'"
+	run -2 --separate-stderr "$DSAMIG" load --threshold 32 -t 48
+	assert_equal "$stderr" "dsamig load: threshold given twice; see 'dsamig load --help'"
 }
 
 @test "set: unknown knobs, missing '=' and bad values are usage errors" {

@@ -35,14 +35,33 @@ teardown() {
 	[ "$(cat $KNOBS/backend)" = mt ]
 	[ "$(cat $KNOBS/threshold)" = 64 ]
 	[ "$(cat $KNOBS/reasons)" = compaction,damon ]
-	run -0 "$DSAMIG" load --backend cpu
-	assert_output --partial "already loaded; nothing to do"
+	run -0 "$DSAMIG" load
+	assert_output "dsamig.ko $(cat "$TOP/VERSION") is already loaded; nothing to do (change knobs with 'dsamig set')"
 	[ "$(cat $KNOBS/backend)" = mt ]
 	run -0 "$DSAMIG" unload
 	assert_output "unloaded dsamig.ko"
 	[ ! -d /sys/module/dsamig ]
 	run -0 "$DSAMIG" unload
 	assert_output "dsamig.ko is not loaded; nothing to do"
+}
+
+@test "load on a loaded module sets its knob options as set does, all or nothing" {
+	"$DSAMIG" load --backend mt
+	run -0 --separate-stderr "$DSAMIG" load --threshold 64 --backend mt
+	assert_output "dsamig.ko $(cat "$TOP/VERSION") is already loaded; set threshold=64 (was 32), backend=mt (unchanged)"
+	[ "$(cat $KNOBS/threshold)" = 64 ]
+	# Refused by the module (no channel for dsa): threshold is put back.
+	run -1 --separate-stderr "$DSAMIG" load --threshold 100 --backend dsa
+	assert_equal "$stderr" \
+		"dsamig load: backend=dsa refused: No such device; run 'dsamig setup' first, or use backend=mt"
+	assert_output ""
+	[ "$(cat $KNOBS/threshold)" = 64 ]
+	[ "$(cat $KNOBS/backend)" = mt ]
+	# A bad value: a usage error, with set's range, nothing written.
+	run -2 --separate-stderr "$DSAMIG" load --threshold 0 --channels 2
+	assert_equal "$stderr" \
+		"dsamig load: bad threshold '0': want a whole number from 1 to 65536; see 'dsamig load --help'"
+	[ "$(cat $KNOBS/channels)" = 0 ]
 }
 
 @test "load with a kernel WQ takes the DSA channel (default backend)" {
