@@ -58,3 +58,66 @@ load helper
 		run -0 grep -E "^[[:space:]]*'$verb:" "$top/completions/_dsamig"
 	done
 }
+
+# page_verbs: the verbs that have a page of their own: all but help, which
+# dsamig(8) documents.
+page_verbs() {
+	listed_verbs | grep -vx help
+}
+
+# sections FILE: the .SH section names of a man page, in order, one a line.
+sections() {
+	sed -n 's/^\.SH "\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$1"
+}
+
+@test "every command has a man page of its own, not a link to another" {
+	local verb page n=0
+	for verb in $(page_verbs); do
+		page=$top/man/dsamig-$verb.8
+		[ -f "$page" ] || fail "no man page $page for '$verb'"
+		run -1 grep -q '^\.so ' "$page"
+		run -0 sed -n '/^\.SH NAME$/{n;p;q}' "$page"
+		# Named after its verb first (promote's page names demote too).
+		[[ $output == "dsamig\-$verb \- "* || $output == "dsamig\-$verb, "* ]] ||
+			fail "$page: NAME is '$output'"
+		run -0 man_section "$page" SYNOPSIS
+		assert_output --partial "dsamig $verb"
+		run -0 man_section "$page" EXAMPLES
+		assert_output --partial "dsamig $verb"
+		n=$((n + 1))
+	done
+	((n >= 11))
+}
+
+@test "every man page renders without warnings" {
+	local page
+	for page in "$top"/man/*.8; do
+		run -0 --separate-stderr env MANWIDTH=80 man --warnings -l "$page"
+		assert_equal "$stderr" ""
+	done
+}
+
+@test "every man page puts EXAMPLES first, after only NAME, SYNOPSIS and DESCRIPTION" {
+	local page before
+	for page in "$top"/man/*.8; do
+		run -0 sections "$page"
+		assert_line EXAMPLES
+		before=$(sed '/^EXAMPLES$/q' <<<"$output" | sed '$d' | grep -vxE 'NAME|SYNOPSIS|DESCRIPTION' || true)
+		[ -z "$before" ] || fail "${page##*/}: before EXAMPLES: $before"
+	done
+}
+
+@test "dsamig(8) SEE ALSO lists the page of every command" {
+	local verb
+	run -0 sed -n '/^\.SH SEE ALSO/,$p' "$top/man/dsamig.8"
+	for verb in $(page_verbs); do
+		assert_line --regexp "^\.BR dsamig\\\\-$verb \(8\),?$"
+	done
+}
+
+@test "every dsamig page a man page refers to exists" {
+	local ref
+	for ref in $(grep -ho 'dsamig\\-[a-z]* (8)' "$top"/man/*.8 | sed 's/\\//; s/ (8)//' | sort -u); do
+		[ -f "$top/man/$ref.8" ] || fail "a page refers to $ref(8), which does not exist"
+	done
+}
