@@ -14,6 +14,7 @@
 #include <json-c/json.h>
 
 #include "dsa.h"
+#include "parse.h"
 
 static void set_error(struct dsa_error *e, struct accfg_device *dev, const char *what, int rc)
 {
@@ -252,7 +253,8 @@ int dsa_restore(const struct dsa_dev_desc *saved, bool force, struct dsa_error *
 	}
 	if (now.clients > 0 && !force) {
 		snprintf(e->what, sizeof(e->what), "%s", "clients");
-		snprintf(e->reason, sizeof(e->reason), "%d clients use it", now.clients);
+		snprintf(e->reason, sizeof(e->reason), "%d %s it", now.clients,
+			 dsamig_plural(now.clients, "client uses", "clients use"));
 		return -EBUSY;
 	}
 	rc = open_device(saved->dev, &ctx, &dev);

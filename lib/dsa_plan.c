@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "dsa.h"
+#include "parse.h"
 
 static bool is(const char *a, const char *b)
 {
@@ -107,6 +108,9 @@ int dsa_plan_setup(const struct dsa_dev_desc *d, const struct dsa_setup_req *req
 		    !is(w->type, "user") && !is(w->type, "kernel"))
 			p->wq = i;
 	}
+	if (p->wq < 0 && d->nr_wqs == 1)
+		return refuse(p, "no free work queue: its only one is in use; free it, or use "
+			      "--backend mt");
 	if (p->wq < 0)
 		return refuse(p, "no free work queue: all %d are in use; free one, or use "
 			      "--backend mt", d->nr_wqs);
@@ -116,15 +120,24 @@ int dsa_plan_setup(const struct dsa_dev_desc *d, const struct dsa_setup_req *req
 	left = d->max_wq_size - used;
 	p->size = req->wq_size ? req->wq_size :
 		  (left < DSA_DEFAULT_WQ_SIZE ? left : DSA_DEFAULT_WQ_SIZE);
-	if (left <= 0 || p->size > left)
-		return refuse(p, "only %d of %d WQ entries are free; ask for less with --wq-size",
-			      left > 0 ? left : 0, d->max_wq_size);
+	if (left <= 0)
+		return refuse(p, "all %d WQ entries are held by other WQs; shrink one, or "
+			      "use --backend mt", d->max_wq_size);
+	if (p->size > left && left == d->max_wq_size)
+		return refuse(p, "--wq-size %d is more than the device's %d WQ entries; ask for "
+			      "at most %d", p->size, d->max_wq_size, left);
+	if (p->size > left)
+		return refuse(p, "--wq-size %d is more than the %d free WQ %s (other WQs hold "
+			      "%d of %d); ask for at most %d", p->size, left,
+			      dsamig_plural(left, "entry", "entries"), used, d->max_wq_size, left);
 
 	for (g = 0; g < d->max_groups && g < DSA_MAX_GROUPS; g++)
 		if (!group_has_wq(d, g) && !group_has_engine(d, g))
 			break;
 	if (g >= d->max_groups || g >= DSA_MAX_GROUPS)
-		return refuse(p, "no free group: all %d have WQs or engines of others",
+		return d->max_groups == 1 ?
+		       refuse(p, "no free group: its only one has WQs or engines of others") :
+		       refuse(p, "no free group: all %d have WQs or engines of others",
 			      d->max_groups);
 	p->group = g;
 
@@ -136,8 +149,9 @@ int dsa_plan_setup(const struct dsa_dev_desc *d, const struct dsa_setup_req *req
 			free_engines++;
 		}
 	if (free_engines < want_engines)
-		return refuse(p, "only %d free engines, %d wanted; ask for fewer with --engines",
-			      free_engines, want_engines);
+		return refuse(p, "%s%d free %s, %d wanted; ask for fewer with --engines",
+			      free_engines ? "only " : "", free_engines,
+			      dsamig_plural(free_engines, "engine", "engines"), want_engines);
 
 	p->priority = req->priority ? req->priority : DSA_DEFAULT_PRIORITY;
 	if (enabled) {
@@ -147,9 +161,10 @@ int dsa_plan_setup(const struct dsa_dev_desc *d, const struct dsa_setup_req *req
 		others = p->nr_reenable;
 		if ((d->clients > 0 || others) && !req->force) {
 			p->nr_reenable = 0;
-			return refuse(p, "the device is enabled with %d clients and %d enabled WQs, "
+			return refuse(p, "the device is enabled with %d %s and %d enabled %s, "
 				      "and a new WQ needs it disabled; rerun with --force",
-				      d->clients, others);
+				      d->clients, dsamig_plural(d->clients, "client", "clients"),
+				      others, dsamig_plural(others, "WQ", "WQs"));
 		}
 		p->disable_device = true;
 	}

@@ -38,4 +38,13 @@ int dsamig_parse_nodelist(const char *s, unsigned int max_nodes,
 /* A decimal whole number in [@min, @max]. */
 int dsamig_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 
+/*
+ * And the way back, for messages: @one when @n is 1, else @many, as in
+ * printf("%d %s", n, dsamig_plural(n, "engine", "engines")).
+ */
+static inline const char *dsamig_plural(long long n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
 #endif /* DSAMIG_PARSE_H */
