@@ -29,6 +29,9 @@ teardown() {
 	[ "$(counter mt/runs)" -gt 0 ]
 	[ "$(counter mt/pages)" -ge 4096 ]
 	[ "$(counter cpu/runs)" = 0 ]
+	# Its workqueue serves demotion from reclaim (kswapd): WQ_MEM_RECLAIM,
+	# so it has a rescuer thread (issue #11, item 9).
+	grep -qx 'kworker/R-dsamig_mt' /proc/[0-9]*/comm
 }
 
 @test "backend=off: hooks stay out of the way, pages intact" {
