@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dsamig.h"
@@ -169,48 +170,58 @@ static pid_t spawn(char *argv[], int *err_pipe)
 	return pid;
 }
 
-static int report(struct top_session *s, const struct stat_args *a, char *argv[], int status,
-		  double secs)
+/* The Unix time now, with its sub-second part. */
+static double unix_now(void)
 {
-	FILE *f = stderr;
-	int ret = 0;
+	struct timespec ts;
 
-	if (a->output) {
-		f = fopen(a->output, "w");
-		if (!f) {
-			fprintf(stderr, "%s: cannot write '%s': %s; check the path\n", argv[0],
-				a->output, strerror(errno));
-			return DSAMIG_EXIT_FAILURE;
-		}
-	}
-	if (a->json) {
-		struct json_object *j = dsamig_stats_json(&s->total, s->dec, secs, s->module);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
-		if (!j)
-			return DSAMIG_EXIT_FAILURE;
-		json_object_object_add(j, "command", json_object_new_string(argv[a->cmd]));
-		json_object_object_add(j, "exit_status", json_object_new_int(
-			WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)));
-		fprintf(f, "%s\n", json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN));
-		json_object_put(j);
-	} else {
-		fprintf(f, "\n Migration statistics for '%s' (%.2f s):\n\n", argv[a->cmd], secs);
-		top_print_summary(f, s, &s->total, secs);
-		fputc('\n', f);
-	}
-	if (a->output && fclose(f)) {
-		fprintf(stderr, "%s: cannot write '%s': %s\n", argv[0], a->output, strerror(errno));
-		ret = DSAMIG_EXIT_FAILURE;
-	}
-	return ret;
+static int report_json(FILE *f, struct top_session *s, char *argv[], int status,
+		       double secs, double end)
+{
+	struct json_object *j, *args;
+	char buf[32];
+	int i;
+
+	j = dsamig_stats_json(&s->total, s->dec, secs, s->module);
+	if (!j)
+		return -ENOMEM;
+	args = json_object_new_array();
+	for (i = 0; argv[i]; i++)
+		json_object_array_add(args, json_object_new_string(argv[i]));
+	snprintf(buf, sizeof(buf), "%.3f", end);
+	json_object_object_add(j, "time", json_object_new_double_s(end, buf));
+	json_object_object_add(j, "command", json_object_new_string(argv[0]));
+	json_object_object_add(j, "argv", args);
+	json_object_object_add(j, "exit_status", json_object_new_int(
+		WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)));
+	fprintf(f, "%s\n", json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN));
+	json_object_put(j);
+	return 0;
+}
+
+/* The totals of COMMAND @argv, to @f: standard error or the -o FILE. */
+static int report(FILE *f, struct top_session *s, const struct stat_args *a, char *argv[],
+		  int status, double secs, double end)
+{
+	if (a->json)
+		return report_json(f, s, argv, status, secs, end);
+	fprintf(f, "\n Migration statistics for '%s' (%.2f s):\n\n", argv[0], secs);
+	top_print_summary(f, s, &s->total, secs);
+	fputc('\n', f);
+	return 0;
 }
 
 int cmd_stat(int argc, char *argv[])
 {
 	struct stat_args a = { 0 };
-	struct top_session s;
+	struct top_session s = { 0 };
 	struct sigaction ign = { .sa_handler = SIG_IGN };
-	int ret, status, err_pipe, exec_err = 0, pidfd;
+	int ret, status = 0, err_pipe = -1, exec_err = 0, pidfd = -1;
+	FILE *out = stderr;
 	uint64_t t0, t1;
 	pid_t pid;
 
@@ -220,9 +231,18 @@ int cmd_stat(int argc, char *argv[])
 	ret = cli_need_root(argv[0], "trace migrations (tracefs)");
 	if (ret)
 		return ret;
+	/* Before COMMAND runs, as perf stat: a FILE that cannot be written stops here. */
+	if (a.output) {
+		out = fopen(a.output, "we");
+		if (!out) {
+			fprintf(stderr, "%s: cannot write '%s': %s; check the path\n", argv[0],
+				a.output, strerror(errno));
+			return DSAMIG_EXIT_FAILURE;
+		}
+	}
 	ret = top_session_open(&s, argv[0]);
 	if (ret)
-		return ret;
+		goto out_close;
 	top_signals(&s, NULL);
 	/* Like perf stat: Ctrl-C goes to COMMAND; dsamig prints what it saw. */
 	sigemptyset(&ign.sa_mask);
@@ -233,16 +253,13 @@ int cmd_stat(int argc, char *argv[])
 	pid = spawn(&argv[a.cmd], &err_pipe);
 	if (pid < 0) {
 		fprintf(stderr, "%s: cannot start '%s': %s\n", argv[0], argv[a.cmd], strerror(errno));
-		top_session_close(&s);
-		return DSAMIG_EXIT_FAILURE;
+		ret = DSAMIG_EXIT_FAILURE;
+		goto out_session;
 	}
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	for (;;) {
 		/* Drain every 200 ms while COMMAND runs, so that the buffers never fill. */
-		if (pidfd >= 0)
-			top_wait(&s, top_now_ns() + 200000000ULL, pidfd);
-		else
-			top_wait(&s, top_now_ns() + 200000000ULL, -1);
+		top_wait(&s, top_now_ns() + 200000000ULL, pidfd);
 		ret = waitpid(pid, &status, WNOHANG);
 		if (ret == pid || (ret < 0 && errno != EINTR))
 			break;
@@ -251,21 +268,31 @@ int cmd_stat(int argc, char *argv[])
 		top_stop = 0;
 	}
 	t1 = top_now_ns();
-	if (pidfd >= 0)
-		close(pidfd);
 	if (read(err_pipe, &exec_err, sizeof(exec_err)) != sizeof(exec_err))
 		exec_err = 0;
-	close(err_pipe);
-	top_interval(&s);
-	ret = exec_err ? 0 : report(&s, &a, argv, status, (double)(t1 - t0) / 1e9);
-	top_session_close(&s);
 	if (exec_err) {
 		fprintf(stderr, "%s: cannot run '%s': %s\n", argv[0], argv[a.cmd], strerror(exec_err));
-		return EXIT_NOT_FOUND;
+		ret = EXIT_NOT_FOUND;
+		goto out_session;
 	}
-	if (ret)
-		return ret;
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	return 128 + WTERMSIG(status);
+	top_interval(&s);
+	if (report(out, &s, &a, &argv[a.cmd], status, (double)(t1 - t0) / 1e9, unix_now())) {
+		fprintf(stderr, "%s: out of memory for the report\n", argv[0]);
+		ret = DSAMIG_EXIT_FAILURE;
+		goto out_session;
+	}
+	ret = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+
+out_session:
+	if (pidfd >= 0)
+		close(pidfd);
+	if (err_pipe >= 0)
+		close(err_pipe);
+	top_session_close(&s);
+out_close:
+	if (a.output && fclose(out)) {
+		fprintf(stderr, "%s: cannot write '%s': %s\n", argv[0], a.output, strerror(errno));
+		ret = DSAMIG_EXIT_FAILURE;
+	}
+	return ret;
 }

@@ -74,3 +74,11 @@ as_nobody() {
 		assert_output --partial "$key"
 	done
 }
+
+@test "dsamig-stat(8) documents the keys stat adds to the JSON" {
+	local key
+	run -0 man_section "$top/man/dsamig-stat.8" OPTIONS
+	for key in time command argv exit_status; do
+		assert_line --regexp "^ +$key( |$)"
+	done
+}

@@ -21,6 +21,10 @@ teardown() {
 	moved=$(json_field "$ms" moved)
 	[ "$moved" -gt 0 ]
 	[ "$(jq -r .command <<<"$stderr")" = "$MIGSTRESS" ]
+	[ "$(jq -c .argv <<<"$stderr")" = "[\"$MIGSTRESS\",\"--json\",\"--pages\",\"512\",\"--rounds\",\"3\",\"--writers\",\"1\"]" ]
+	# the Unix time at COMMAND's end, with milliseconds
+	[[ $stderr =~ \"time\":([0-9]{10}\.[0-9]{3})[,}] ]]
+	[ "${BASH_REMATCH[1]%.*}" -le "$(date +%s)" ]
 	[ "$(jq .exit_status <<<"$stderr")" -eq 0 ]
 	[ "$(jq .migrations.syscall_or_cpuset.succeeded <<<"$stderr")" -ge "$moved" ]
 	# nothing outside dsamig stat's window is counted
@@ -36,6 +40,13 @@ teardown() {
 	assert_line --regexp '^    total +[1-9]'
 	assert_output --partial "dsamig.ko is not loaded"
 	assert_line --regexp '^  lost events +0 '
+}
+
+@test "stat -o FILE that cannot be written: one line, COMMAND not run, no instance" {
+	run -1 --separate-stderr "$DSAMIG" stat -o /nonexistent/dir/out -- touch "$BATS_TEST_TMPDIR/ran"
+	assert_equal "$stderr" "dsamig stat: cannot write '/nonexistent/dir/out': No such file or directory; check the path"
+	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
+	[ -z "$(dsamig_instances)" ]
 }
 
 @test "stat exits with COMMAND's status, 128+signal, or 127" {
