@@ -158,11 +158,6 @@ teardown() {
 	[ "$(stat_of leaked)" = 0 ]
 }
 
-# dsasim_fault NAME VALUE [DEV]: one of dsasim's per-device faults (debugfs).
-dsasim_fault() {
-	echo "$2" > "/sys/kernel/debug/dsasim/${3:-dsa0}/fault/$1"
-}
-
 # stall_then ACTION: migrations with a stalled descriptor, ACTION run while
 # they do; every page stays intact and the runs end in bounded time.
 stall_then() {

@@ -22,10 +22,6 @@ teardown() {
 }
 
 
-fault() {
-	echo "$2" > "/sys/kernel/debug/dsasim/${3:-dsa0}/fault/$1"
-}
-
 kernel_major() {
 	uname -r | cut -d. -f1
 }
@@ -86,7 +82,7 @@ kernel_major() {
 @test "a rejected submit (ENQCMDS) calls back once with an error, in submit, and returns -EAGAIN" {
 	dsasim_kernel_wq
 	dsasim_enable
-	fault submit_fail_every 3
+	dsasim_fault submit_fail_every 3
 	client count=6
 	[ "$(result submit_failures)" = 2 ]
 	[ "$(result submit_callbacks)" = 2 ]
@@ -114,15 +110,15 @@ kernel_major() {
 @test "completion statuses: page fault with and without block on fault, invalid flags; all DMA_TRANS_WRITE_FAILED" {
 	dsasim_kernel_wq
 	dsasim_enable
-	fault fail_every 1
+	dsasim_fault fail_every 1
 	client count=2
 	[ "$(result errors)" = 2 ]
 	[ "$(stat_of last_status)" = 3 ]
-	fault fail_status 0x11
+	dsasim_fault fail_status 0x11
 	client count=2
 	[ "$(result errors)" = 2 ]
 	[ "$(stat_of last_status)" = $((0x11)) ]
-	fault fail_status 0
+	dsasim_fault fail_status 0
 	echo wq0.0 > $DRV/dmaengine/unbind
 	# a WQ disable forgets mode, priority, name and flags
 	echo dedicated > $DSA/wq0.0/mode
@@ -164,7 +160,7 @@ kernel_major() {
 	dsasim_enable
 	insmod "$CLIENT_KO" count=2 depth=2 timeout_ms=1000 &
 	sleep 0.1
-	fault halt 1
+	dsasim_fault halt 1
 	wait
 	[ "$(result timeouts)" = 2 ]
 	[ "$(result callbacks)" = 0 ]
@@ -195,7 +191,7 @@ LOAD_ARGS=()
 	echo dmaengine > $DSA/wq1.0/driver_name
 	echo dsa1 > $DRV/idxd/bind
 	echo wq1.0 > $DRV/dmaengine/bind
-	fault fail_every 1 dsa1
+	dsasim_fault fail_every 1 dsa1
 	client dev=dsa1 count=3
 	[ "$(result errors)" = 3 ]
 	client dev=dsa0 count=3

@@ -83,6 +83,11 @@ cmd_status() {
 	cat "$DSA/dsa0/cmd_status"
 }
 
+# dsasim_fault NAME VALUE [DEV]: one of dsasim's per-device faults (debugfs).
+dsasim_fault() {
+	echo "$2" > "/sys/kernel/debug/dsasim/${3:-dsa0}/fault/$1"
+}
+
 stat_of() {
 	cat "$STATS/$1"
 }
