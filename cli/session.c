@@ -3,7 +3,8 @@
  * One tracing session for top and stat: open with a one-line error, drain
  * on a tick, intervals, signals. The instance is removed on every exit:
  * normal, SIGINT/SIGTERM/SIGHUP (a flag, the loop ends) and crashes (the
- * handler removes it before dying).
+ * handler removes it before dying). A closed output pipe (SIGPIPE) stops
+ * like a signal: the writes fail with EPIPE and the loop ends.
  */
 #include <errno.h>
 #include <poll.h>
@@ -101,7 +102,8 @@ static void on_crash(int sig)
 
 void top_signals(struct top_session *s, void (*restore)(void))
 {
-	static const int stops[] = { SIGINT, SIGTERM, SIGHUP };
+	/* SIGPIPE too: a reader that went away (| head) ends the run, not the process. */
+	static const int stops[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
 	static const int crashes[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
 	struct sigaction sa = { .sa_handler = on_stop };
 	unsigned int i;
@@ -118,11 +120,22 @@ void top_signals(struct top_session *s, void (*restore)(void))
 		sigaction(crashes[i], &sa, NULL);
 }
 
+/* Read the buffers, and follow dsamig.ko when it was loaded, unloaded or reloaded. */
+static void session_read(struct top_session *s)
+{
+	dsamig_trace_read(s->trace, &s->total);
+	if (dsamig_trace_follow_module(s->trace, &s->total) > 0) {
+		s->dec = dsamig_trace_decoder(s->trace);
+		s->module = dsamig_trace_module_loaded(s->trace);
+		read_knobs(s);
+	}
+}
+
 void top_drain(struct top_session *s)
 {
 	int n;
 
-	dsamig_trace_read(s->trace, &s->total);
+	session_read(s);
 	dsamig_trace_count_lost(s->trace, &s->total);
 	n = dsamig_frag_read(s->total.frag_score, DSAMIG_STATS_NODES);
 	s->total.nr_frag_nodes = n > 0 ? (unsigned int)n : 0;
@@ -144,7 +157,7 @@ bool top_wait(struct top_session *s, uint64_t deadline_ns, int fd)
 		if (fd >= 0 && (ret > 0 || (ret < 0 && errno == EINTR)))
 			return true;
 		if (!top_stop)
-			dsamig_trace_read(s->trace, &s->total);
+			session_read(s);
 	}
 }
 

@@ -5,6 +5,7 @@
  * interval for scripts.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,9 +94,24 @@ static double per_s(uint64_t v, double secs)
 	return secs > 0 ? (double)v / secs : 0;
 }
 
+/* The wall clock now: Unix seconds with their sub-second part, and as HH:MM:SS.mmm. */
+static double wall_clock(char *clock, size_t size)
+{
+	struct timespec ts;
+	struct tm tm;
+	char hms[16];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if (clock) {
+		strftime(hms, sizeof(hms), "%H:%M:%S", localtime_r(&ts.tv_sec, &tm));
+		snprintf(clock, size, "%s.%03ld", hms, ts.tv_nsec / 1000000);
+	}
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static void print_text_header(void)
 {
-	printf("%-8s %9s %8s %9s %9s %11s %11s %7s %6s\n", "TIME", "MIGR/s", "FAIL/s",
+	printf("%-12s %9s %8s %9s %9s %11s %11s %7s %6s\n", "TIME", "MIGR/s", "FAIL/s",
 	       "DSA pg/s", "CPU pg/s", "SETUP ns/pg", "XFER ns/pg", "COMPACT", "LOST");
 }
 
@@ -104,10 +120,9 @@ static void print_text(const struct top_session *s)
 	const struct dsamig_stats *d = &s->delta;
 	const struct dsamig_offload *dsa = &d->offload[DSAMIG_BACKEND_DSA];
 	uint64_t pages = dsa->pages + dsa->fallback_pages;
-	char clock[16], setup[16], xfer[16];
-	time_t now = time(NULL);
+	char clock[32], setup[16], xfer[16];
 
-	strftime(clock, sizeof(clock), "%H:%M:%S", localtime(&now));
+	wall_clock(clock, sizeof(clock));
 	if (pages) {
 		snprintf(setup, sizeof(setup), "%.0f", (double)dsamig_offload_setup_ns(dsa) / pages);
 		snprintf(xfer, sizeof(xfer), "%.0f",
@@ -116,19 +131,35 @@ static void print_text(const struct top_session *s)
 		snprintf(setup, sizeof(setup), "-");
 		snprintf(xfer, sizeof(xfer), "-");
 	}
-	printf("%-8s %9.1f %8.1f %9.1f %9.1f %11s %11s %7llu %6llu\n", clock,
+	printf("%-12s %9.1f %8.1f %9.1f %9.1f %11s %11s %7llu %6llu\n", clock,
 	       per_s(dsamig_stats_migrated(d), s->delta_s),
 	       per_s(dsamig_stats_migrate_failed(d), s->delta_s),
 	       per_s(dsa->pages, s->delta_s), per_s(d->cpu_pages, s->delta_s), setup, xfer,
 	       (unsigned long long)d->compact_migrated, (unsigned long long)d->lost_events);
 }
 
+static const char *const csv_offload_cols[] = {
+	"runs", "pages", "fallback_runs", "sg_ns", "map_ns", "submit_ns", "wait_ns", "unmap_ns",
+};
+
+static void print_csv_offload(const struct dsamig_offload *o)
+{
+	printf(",%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu", (unsigned long long)o->runs,
+	       (unsigned long long)o->pages, (unsigned long long)o->fallback_runs,
+	       (unsigned long long)o->phase_ns[DSAMIG_PHASE_SG],
+	       (unsigned long long)o->phase_ns[DSAMIG_PHASE_MAP],
+	       (unsigned long long)o->phase_ns[DSAMIG_PHASE_SUBMIT],
+	       (unsigned long long)o->phase_ns[DSAMIG_PHASE_WAIT],
+	       (unsigned long long)o->phase_ns[DSAMIG_PHASE_UNMAP]);
+}
+
 /* CSV columns: fixed at start from the reasons the kernel names. */
 static void print_csv(const struct top_session *s, bool header)
 {
+	static const char *const backends[] = { "dsa", "mt" };
 	const struct dsamig_stats *d = &s->delta;
-	const struct dsamig_offload *o = &d->offload[DSAMIG_BACKEND_DSA];
-	unsigned int r, nr = dsamig_decoder_nr_reasons(s->dec);
+	unsigned int r, nr = dsamig_decoder_nr_reasons(s->dec), b, c;
+	uint64_t calls = 0;
 	char buf[32];
 
 	if (header) {
@@ -136,28 +167,28 @@ static void print_csv(const struct top_session *s, bool header)
 		for (r = 0; r < nr; r++) {
 			const char *name = dsamig_reason_name(s->dec, r, buf, sizeof(buf));
 
-			printf(",%s_succeeded,%s_failed", name, name);
+			printf(",%s_succeeded,%s_failed,%s_calls", name, name, name);
 		}
-		printf(",succeeded,failed,dsa_runs,dsa_pages,dsa_fallback_runs,dsa_sg_ns,"
-		       "dsa_map_ns,dsa_submit_ns,dsa_wait_ns,dsa_unmap_ns,cpu_pages,cpu_copy_ns,"
-		       "compaction_runs,compaction_migrated,compaction_failed,kcompactd_wakes,"
-		       "damon_bytes_applied\n");
+		printf(",succeeded,failed,calls");
+		for (b = 0; b < sizeof(backends) / sizeof(backends[0]); b++)
+			for (c = 0; c < sizeof(csv_offload_cols) / sizeof(csv_offload_cols[0]); c++)
+				printf(",%s_%s", backends[b], csv_offload_cols[c]);
+		printf(",cpu_pages,cpu_copy_ns,compaction_runs,compaction_migrated,"
+		       "compaction_failed,kcompactd_wakes,damon_bytes_applied\n");
 	}
-	printf("%lld,%.3f,%llu,%llu", (long long)time(NULL), s->delta_s,
+	printf("%.3f,%.3f,%llu,%llu", wall_clock(NULL, 0), s->delta_s,
 	       (unsigned long long)d->events, (unsigned long long)d->lost_events);
 	for (r = 0; r < nr; r++)
-		printf(",%llu,%llu", (unsigned long long)d->migrate[r].succeeded,
-		       (unsigned long long)d->migrate[r].failed);
-	printf(",%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu\n",
-	       (unsigned long long)dsamig_stats_migrated(d),
-	       (unsigned long long)dsamig_stats_migrate_failed(d),
-	       (unsigned long long)o->runs, (unsigned long long)o->pages,
-	       (unsigned long long)o->fallback_runs,
-	       (unsigned long long)o->phase_ns[DSAMIG_PHASE_SG],
-	       (unsigned long long)o->phase_ns[DSAMIG_PHASE_MAP],
-	       (unsigned long long)o->phase_ns[DSAMIG_PHASE_SUBMIT],
-	       (unsigned long long)o->phase_ns[DSAMIG_PHASE_WAIT],
-	       (unsigned long long)o->phase_ns[DSAMIG_PHASE_UNMAP],
+		printf(",%llu,%llu,%llu", (unsigned long long)d->migrate[r].succeeded,
+		       (unsigned long long)d->migrate[r].failed,
+		       (unsigned long long)d->migrate[r].calls);
+	for (r = 0; r < DSAMIG_MAX_REASONS; r++)
+		calls += d->migrate[r].calls;
+	printf(",%llu,%llu,%llu", (unsigned long long)dsamig_stats_migrated(d),
+	       (unsigned long long)dsamig_stats_migrate_failed(d), (unsigned long long)calls);
+	print_csv_offload(&d->offload[DSAMIG_BACKEND_DSA]);
+	print_csv_offload(&d->offload[DSAMIG_BACKEND_MT]);
+	printf(",%llu,%llu,%llu,%llu,%llu,%llu,%llu\n",
 	       (unsigned long long)d->cpu_pages, (unsigned long long)d->cpu_copy_ns,
 	       (unsigned long long)d->compact_runs, (unsigned long long)d->compact_migrated,
 	       (unsigned long long)d->compact_failed, (unsigned long long)d->kcompactd_wakes,
@@ -167,26 +198,47 @@ static void print_csv(const struct top_session *s, bool header)
 static int print_json(const struct top_session *s)
 {
 	struct json_object *j = dsamig_stats_json(&s->delta, s->dec, s->delta_s, s->module);
+	double now = wall_clock(NULL, 0);
+	char buf[32];
 
 	if (!j)
 		return -ENOMEM;
-	json_object_object_add(j, "time", json_object_new_int64((int64_t)time(NULL)));
+	snprintf(buf, sizeof(buf), "%.3f", now);
+	json_object_object_add(j, "time", json_object_new_double_s(now, buf));
 	puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN));
 	json_object_put(j);
 	return 0;
 }
 
-static int run_batch(struct top_session *s, const struct top_args *a)
+/*
+ * After a batch write: a reader that closed the pipe (EPIPE, as under
+ * "| head -1") is a normal end; another write error fails.
+ */
+static int batch_written(const char *cmd, bool *done)
+{
+	if (fflush(stdout) != EOF && !ferror(stdout))
+		return DSAMIG_EXIT_OK;
+	*done = true;
+	if (errno == EPIPE || top_stop == SIGPIPE)
+		return DSAMIG_EXIT_OK;
+	fprintf(stderr, "%s: cannot write the output: %s\n", cmd, strerror(errno));
+	return DSAMIG_EXIT_FAILURE;
+}
+
+static int run_batch(struct top_session *s, const struct top_args *a, const char *cmd)
 {
 	uint64_t next = s->start_ns;
 	unsigned long n = 0;
+	bool done = false;
+	int ret;
 
 	if (a->format == FMT_TEXT) {
 		if (!s->module)
 			printf("# dsamig.ko is not loaded: stock tracepoints only\n");
 		print_text_header();
 	}
-	while (!top_stop) {
+	ret = batch_written(cmd, &done);
+	while (!done && !top_stop) {
 		next += a->delay_ns;
 		if (a->duration_ns && next > s->start_ns + a->duration_ns)
 			next = s->start_ns + a->duration_ns;
@@ -206,14 +258,15 @@ static int run_batch(struct top_session *s, const struct top_args *a)
 				return DSAMIG_EXIT_FAILURE;
 			break;
 		}
-		if (fflush(stdout) == EOF)
-			return DSAMIG_EXIT_FAILURE;
+		ret = batch_written(cmd, &done);
+		if (done)
+			break;
 		n++;
 		if ((a->iterations && n >= a->iterations) ||
 		    (a->duration_ns && next >= s->start_ns + a->duration_ns))
 			break;
 	}
-	return DSAMIG_EXIT_OK;
+	return ret;
 }
 
 int cmd_top(int argc, char *argv[])
@@ -237,7 +290,7 @@ int cmd_top(int argc, char *argv[])
 		return ret;
 	if (a.batch) {
 		top_signals(&s, NULL);
-		ret = run_batch(&s, &a);
+		ret = run_batch(&s, &a, argv[0]);
 	} else {
 		ret = top_tui_run(&s, a.delay_ns, a.duration_ns, a.iterations);
 	}

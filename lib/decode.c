@@ -192,6 +192,18 @@ bool dsamig_decoder_has(const struct dsamig_decoder *d, enum dsamig_source src)
 	return d->src[src].id >= 0;
 }
 
+int dsamig_decoder_event_id(const struct dsamig_decoder *d, enum dsamig_source src)
+{
+	return d->src[src].id;
+}
+
+void dsamig_decoder_carry(struct dsamig_decoder *to, struct dsamig_decoder *from)
+{
+	memcpy(to->half, from->half, from->nr_halves * sizeof(from->half[0]));
+	to->nr_halves = from->nr_halves;
+	from->nr_halves = 0;
+}
+
 const char *dsamig_decoder_reason(const struct dsamig_decoder *d, unsigned int reason)
 {
 	return reason < DSAMIG_MAX_REASONS ? d->reason[reason] : NULL;

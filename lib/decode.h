@@ -47,6 +47,15 @@ int dsamig_decoder_new(struct tep_handle *tep, struct dsamig_decoder **out);
 void dsamig_decoder_free(struct dsamig_decoder *d);
 
 bool dsamig_decoder_has(const struct dsamig_decoder *d, enum dsamig_source src);
+/* The event id of @src in the decoder's formats, -1 when it is not there. */
+int dsamig_decoder_event_id(const struct dsamig_decoder *d, enum dsamig_source src);
+
+/*
+ * Move the unpaired migrate_pages() halves of @from to @to, a decoder over
+ * newer formats of the same kernel (a module reloaded): calls in progress
+ * keep their start.
+ */
+void dsamig_decoder_carry(struct dsamig_decoder *to, struct dsamig_decoder *from);
 
 /*
  * The kernel's name of migration reason @reason ("compaction", "damon"...),

@@ -52,6 +52,7 @@ struct dsamig_trace {
 	unsigned int nr_readers;
 	unsigned int nr_mapped;
 	struct cpu_reader *rd;
+	int run_id;		/* dsamig:dsamig_run's id when the formats were read */
 };
 
 static bool pid_is_dead(const char *name)
@@ -203,6 +204,29 @@ static struct tep_handle *load_formats(void)
 	return tep;
 }
 
+/*
+ * The id of dsamig:dsamig_run in the kernel, -1 without the module; and
+ * whether the instance has it enabled (a reloaded module's events come
+ * back disabled in every instance).
+ */
+static int module_event_id(struct dsamig_trace *t, bool *enabled)
+{
+	char *text;
+	int id = -1;
+
+	*enabled = false;
+	text = tracefs_event_file_read(NULL, DSAMIG_TRACE_SYSTEM, DSAMIG_EV_RUN, "id", NULL);
+	if (!text)
+		return -1;
+	id = atoi(text);
+	free(text);
+	text = tracefs_event_file_read(t->inst, DSAMIG_TRACE_SYSTEM, DSAMIG_EV_RUN, "enable",
+				       NULL);
+	*enabled = text && text[0] == '1';
+	free(text);
+	return id;
+}
+
 int dsamig_trace_open(struct dsamig_trace **out)
 {
 	struct dsamig_trace *t;
@@ -240,6 +264,7 @@ int dsamig_trace_open(struct dsamig_trace **out)
 	err = enable_events(t);
 	if (!err)
 		err = open_readers(t);
+	t->run_id = dsamig_decoder_event_id(t->dec, DSAMIG_SRC_RUN);
 	if (err)
 		goto fail;
 	if (tracefs_trace_on(t->inst) < 0) {
@@ -250,6 +275,38 @@ int dsamig_trace_open(struct dsamig_trace **out)
 	return 0;
 fail:
 	dsamig_trace_close(t, NULL);
+	return err;
+}
+
+int dsamig_trace_follow_module(struct dsamig_trace *t, struct dsamig_stats *s)
+{
+	struct dsamig_decoder *dec;
+	struct tep_handle *tep;
+	bool enabled;
+	int id = module_event_id(t, &enabled), err;
+
+	/* The same id, disabled in the instance: unloaded and loaded again. */
+	if (id == t->run_id && (enabled || !dsamig_decoder_has(t->dec, DSAMIG_SRC_RUN)))
+		return 0;
+	/* What is in the buffers was written under the old formats. */
+	dsamig_trace_read(t, s);
+	tep = load_formats();
+	if (!tep)
+		return -ENOENT;
+	err = dsamig_decoder_new(tep, &dec);
+	if (err)
+		goto fail;
+	dsamig_decoder_carry(dec, t->dec);
+	dsamig_decoder_free(t->dec);
+	tep_free(t->tep);
+	t->dec = dec;
+	t->tep = tep;
+	/* A module whose events lack a field is not decoded: do not retry it. */
+	t->run_id = dsamig_decoder_has(dec, DSAMIG_SRC_RUN) ?
+		    dsamig_decoder_event_id(dec, DSAMIG_SRC_RUN) : id;
+	return enable_events(t) ? -EIO : 1;
+fail:
+	tep_free(tep);
 	return err;
 }
 

@@ -33,6 +33,16 @@ int dsamig_trace_open(struct dsamig_trace **out);
  */
 int dsamig_trace_read(struct dsamig_trace *t, struct dsamig_stats *s);
 
+/*
+ * Follow dsamig.ko: when it was loaded, unloaded or reloaded since the
+ * decoder was made (its events appeared, went, or came back disabled in
+ * the instance), drain what the old decoder can read into @s, read the
+ * formats again and enable the new events. Returns 1 when the decoder
+ * changed (dsamig_trace_decoder() gives the new one), 0 when not, or a
+ * negative errno (the old decoder stays).
+ */
+int dsamig_trace_follow_module(struct dsamig_trace *t, struct dsamig_stats *s);
+
 /* Add the kernel's count of events lost since the last call to @s. */
 void dsamig_trace_count_lost(struct dsamig_trace *t, struct dsamig_stats *s);
 

@@ -75,12 +75,64 @@ jsum() {
 	done
 }
 
-@test "top --batch --csv: a header, then one row per interval" {
+@test "top --batch --csv: a header with calls and mt columns, then rows with sub-second times" {
 	run -0 "$DSAMIG" top --csv -n 2 -d 0.5
 	[ "${#lines[@]}" -eq 3 ]
-	assert_line --index 0 --regexp '^time,interval_s,events,lost_events,compaction_succeeded,'
+	assert_line --index 0 --regexp '^time,interval_s,events,lost_events,compaction_succeeded,compaction_failed,compaction_calls,'
+	assert_line --index 0 --partial ',syscall_or_cpuset_calls,'
+	assert_line --index 0 --partial ',succeeded,failed,calls,dsa_runs,'
 	assert_line --index 0 --partial ',dsa_sg_ns,dsa_map_ns,dsa_submit_ns,dsa_wait_ns,dsa_unmap_ns,'
+	assert_line --index 0 --partial ',mt_runs,mt_pages,mt_fallback_runs,mt_sg_ns,mt_map_ns,mt_submit_ns,mt_wait_ns,mt_unmap_ns,cpu_pages,'
+	assert_line --index 1 --regexp '^[0-9]{10}\.[0-9]{3},0\.[0-9]{3},'
 	[ "$(head -1 <<<"$output" | tr , '\n' | wc -l)" -eq "$(tail -1 <<<"$output" | tr , '\n' | wc -l)" ]
+}
+
+@test "top --batch --json and text: sub-second times" {
+	run -0 "$DSAMIG" top --json -n 1 -d 0.3
+	assert_output --regexp '"time":[0-9]{10}\.[0-9]{3}[,}]'
+	run -0 "$DSAMIG" top --batch -n 1 -d 0.3
+	assert_line --index 2 --regexp '^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3} +[0-9]'
+}
+
+@test "top --batch | head -1: the closed pipe ends it with status 0, its instance removed" {
+	run -0 bash -c '"$0" top --batch -d 0.2 | head -1; echo "status ${PIPESTATUS[0]}"' "$DSAMIG"
+	assert_line --index 0 "# dsamig.ko is not loaded: stock tracepoints only"
+	assert_line --index 1 "status 0"
+	[ -z "$(dsamig_instances)" ]
+	run -0 bash -c '"$0" top --json -d 0.2 | head -c 10; echo; echo "status ${PIPESTATUS[0]}"' "$DSAMIG"
+	assert_line --index 1 "status 0"
+	[ -z "$(dsamig_instances)" ]
+}
+
+# wait_json_line FILE FROM FILTER: until a line after line FROM of FILE passes FILTER (10 s).
+wait_json_line() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		tail -n +$(($2 + 1)) "$1" | jq -e "select($3)" > /dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	echo "no line after $2 of $1 passed $3" >&2
+	return 1
+}
+
+@test "top follows dsamig.ko unloaded and loaded again: its events are read again" {
+	local out=$BATS_TEST_TMPDIR/top.json n
+	dsamig_load backend=cpu threshold=32
+	"$DSAMIG" top --batch --json -d 0.5 > "$out" &
+	pid=$!
+	wait_tracing $pid
+	dsamig_unload
+	dsamig_load backend=cpu threshold=32
+	n=$(wc -l < "$out")
+	wait_json_line "$out" "$n" '.module_loaded'
+	n=$(wc -l < "$out")
+	migstress_ok --pages 512 --rounds 2 --writers 1
+	wait_json_line "$out" "$n" '.migrations_total.succeeded > 0'
+	kill -TERM $pid
+	wait $pid
+	cat "$out"
+	[ "$(tail -n +$((n + 1)) "$out" | jq -s 'map(.module_loaded) | all')" = true ]
+	[ "$(tail -n +$((n + 1)) "$out" | jq -s 'map(.cpu.pages + .cpu.backend_pages) | add')" -gt 0 ]
 }
 
 @test "top --batch text says the module is not loaded" {
