@@ -166,7 +166,8 @@ static struct dsamig_damon damon;
 
 static void restore_damon(void)
 {
-	dsamig_damon_destroy(&damon);
+	if (!dsamig_damon_destroy(&damon))
+		dsamig_damon_forget(DSAMIG_DAMON_RECORD);
 }
 
 static int find_ranges(const char *cmd, struct promote_report *r)
@@ -211,6 +212,29 @@ static void busy_error(const char *cmd)
 		fprintf(stderr, "%s: DAMON is busy: another kdamond runs exclusively\n", cmd);
 }
 
+/*
+ * -EBUSY from create: kdamonds exist. The record names one a killed
+ * promote or demote left (SIGKILL runs no cleanup); else they are someone
+ * else's. Either way the remedy: the writes that remove them.
+ */
+static void busy_kdamonds(const char *cmd)
+{
+	const char *it = damon.others == 1 ? "it" : "them";
+	struct dsamig_damon_survey sv;
+
+	fprintf(stderr, "%s: %u DAMON kdamond%s already configured (%u running); adding "
+		"one would reset %s, and dsamig does not touch kdamonds it did not create",
+		cmd, damon.others, damon.others == 1 ? " is" : "s are", damon.others_on, it);
+	if (dsamig_damon_survey(DSAMIG_DAMON_ADMIN, DSAMIG_DAMON_RECORD, &sv) || !sv.nr)
+		fputc('\n', stderr);
+	else if (sv.left)
+		fprintf(stderr, "; dsamig %s (pid %d) left %s when it was killed: remove %s "
+			"with '%s'\n", sv.left_verb, sv.left_pid, sv.nr == 1 ? "it" : "one", it,
+			sv.remedy);
+	else
+		fprintf(stderr, "; if nothing uses %s, remove %s with '%s'\n", it, it, sv.remedy);
+}
+
 static int create_error(const char *cmd, int err)
 {
 	switch (err) {
@@ -219,10 +243,7 @@ static int create_error(const char *cmd, int err)
 		fprintf(stderr, "%s: %s\n", cmd, dsamig_damon_gap_str(damon.gap));
 		break;
 	case -EBUSY:
-		fprintf(stderr, "%s: %u DAMON kdamond%s already configured (%u running); adding "
-			"one would reset %s, and dsamig does not touch kdamonds it did not "
-			"create\n", cmd, damon.others, damon.others == 1 ? " is" : "s are",
-			damon.others_on, damon.others == 1 ? "it" : "them");
+		busy_kdamonds(cmd);
 		break;
 	default:
 		fprintf(stderr, "%s: cannot set up a DAMON kdamond: %s failed: %s\n", cmd,
@@ -321,6 +342,7 @@ static int print_json(const struct promote_report *r, const struct top_session *
 static void print_human(const struct promote_report *r, const struct top_session *s)
 {
 	const struct promote_args *a = r->a;
+	uint64_t pages = r->st.sz_applied / (uint64_t)r->page_size;
 	char tried[32], applied[32], quota[32];
 
 	cli_fmt_bytes(tried, sizeof(tried), (double)r->st.sz_tried);
@@ -336,13 +358,16 @@ static void print_human(const struct promote_report *r, const struct top_session
 		cli_fmt_bytes(quota, sizeof(quota), (double)a->quota);
 		printf("  %-20s %12s/s\n", "quota", quota);
 	}
-	printf("  %-20s %12s %8llu regions\n", "tried", tried, (unsigned long long)r->st.nr_tried);
-	printf("  %-20s %12s %8llu pages\n", "migrated", applied,
-	       (unsigned long long)(r->st.sz_applied / (uint64_t)r->page_size));
+	printf("  %-20s %12s %8llu %s\n", "tried", tried, (unsigned long long)r->st.nr_tried,
+	       dsamig_plural(r->st.nr_tried, "region", "regions"));
+	printf("  %-20s %12s %8llu %s\n", "migrated", applied, (unsigned long long)pages,
+	       dsamig_plural(pages, "page", "pages"));
 	printf("  %-20s %12.0f pages/s\n", "rate", pages_per_s(r));
-	printf("  %-20s %12llu times\n", "quota exceeded", (unsigned long long)r->st.qt_exceeds);
-	printf("  %-20s %12llu pages %8llu failed\n", "traced (damon)",
-	       (unsigned long long)r->migrated, (unsigned long long)r->failed);
+	printf("  %-20s %12llu %s\n", "quota exceeded", (unsigned long long)r->st.qt_exceeds,
+	       dsamig_plural(r->st.qt_exceeds, "time", "times"));
+	printf("  %-20s %12llu %s %8llu failed\n", "traced (damon)",
+	       (unsigned long long)r->migrated, dsamig_plural(r->migrated, "page ", "pages"),
+	       (unsigned long long)r->failed);
 	report_migrate_human(&s->total, r->migrated);
 	report_copy_human(s);
 }
@@ -430,11 +455,15 @@ static int cmd_move(int argc, char *argv[], bool demote)
 		top_session_close(&s);
 		return create_error(argv[0], err);
 	}
+	/* for status and the next run, should this one be killed: best effort */
+	dsamig_damon_record(&damon, demote ? "demote" : "promote", DSAMIG_DAMON_RECORD);
 	damon.stop = &top_stop;
 	err = dsamig_damon_start(&damon);
+	if (!err || err == -EINTR)
+		dsamig_damon_record(&damon, demote ? "demote" : "promote", DSAMIG_DAMON_RECORD);
 	/* -EINTR: stopped during the quota warm-up; the report says so */
 	if (err && err != -EINTR) {
-		dsamig_damon_destroy(&damon);
+		restore_damon();
 		top_session_close(&s);
 		if (err == -EBUSY)
 			busy_error(argv[0]);
@@ -463,6 +492,8 @@ static int cmd_move(int argc, char *argv[], bool demote)
 			r.st = final;
 	}
 	err = dsamig_damon_destroy(&damon);
+	if (!err)
+		dsamig_damon_forget(DSAMIG_DAMON_RECORD);
 	top_drain(&s);
 	if (!dsamig_vmstat_read(&vm1))
 		dsamig_vmstat_delta(&vm1, &vm0, &r.vmstat);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "parse.h"
 #include "report.h"
 
 static const char *const backend_names[DSAMIG_NR_BACKENDS] = {
@@ -93,13 +94,16 @@ void report_copy_human(const struct top_session *s)
 
 		if (b == DSAMIG_BACKEND_OFF || !off->runs)
 			continue;
-		printf("  %-20s %12llu pages %8llu runs %6llu fallback pages\n", backend_names[b],
-		       (unsigned long long)off->pages, (unsigned long long)off->runs,
-		       (unsigned long long)off->fallback_pages);
+		printf("  %-20s %12llu %s %8llu %s %6llu fallback %s\n", backend_names[b],
+		       (unsigned long long)off->pages, dsamig_plural(off->pages, "page ", "pages"),
+		       (unsigned long long)off->runs, dsamig_plural(off->runs, "run ", "runs"),
+		       (unsigned long long)off->fallback_pages,
+		       dsamig_plural(off->fallback_pages, "page", "pages"));
 		print_ns("setup", dsamig_offload_setup_ns(off), pages);
 		print_ns("transfer", off->phase_ns[DSAMIG_PHASE_WAIT], pages);
 	}
-	printf("  %-20s %12llu pages\n", "cpu copies", (unsigned long long)st->cpu_pages);
+	printf("  %-20s %12llu %s\n", "cpu copies", (unsigned long long)st->cpu_pages,
+	       dsamig_plural(st->cpu_pages, "page", "pages"));
 	if (st->cpu_pages)
 		print_ns("copying", st->cpu_copy_ns, st->cpu_pages);
 }

@@ -9,7 +9,11 @@
 #include <string.h>
 
 #include "dsamig.h"
+#include "parse.h"
 #include "status.h"
+
+/* Like systemctl is-active's "inactive": the state was read, it is not ready. */
+#define STATUS_EXIT_NOT_READY	3
 
 static const struct argp_option options[] = {
 	{ "json", 'j', NULL, 0, "Print one JSON object (keys in dsamig-status(8))", 0 },
@@ -35,7 +39,9 @@ static const struct argp status_argp = {
 	.options = options,
 	.parser = parser,
 	.doc = "Show the DSA devices and work queues, dsamig.ko with its knobs and "
-	       "counters, what the kernel supports, and how to fix what is missing.",
+	       "counters, what the kernel supports, and how to fix what is missing. "
+	       "Exit status: 0 ready (dsamig.ko loaded with a backend that copies), "
+	       "3 not ready, 1 error, 2 usage error.",
 };
 
 static struct json_object *get(struct json_object *o, const char *key)
@@ -99,7 +105,7 @@ static void print_device(struct json_object *d)
 		       num(w, "clients"), get(w, "dma_channel") ? str(w, "dma_channel") : "");
 	}
 	if (idle)
-		printf("    %zu unconfigured wqs\n", idle);
+		printf("    %zu unconfigured %s\n", idle, dsamig_plural(idle, "wq", "wqs"));
 }
 
 static void print_module(struct json_object *m)
@@ -121,8 +127,10 @@ static void print_module(struct json_object *m)
 	for (i = 0; i < sizeof(backends) / sizeof(backends[0]); i++) {
 		struct json_object *b = get(c, backends[i]);
 
-		printf("  %-11s %lld runs  %lld pages  %lld bytes\n", backends[i], num(b, "runs"),
-		       num(b, "pages"), num(b, "bytes"));
+		printf("  %-11s %lld %s  %lld %s  %lld %s\n", backends[i],
+		       num(b, "runs"), dsamig_plural(num(b, "runs"), "run", "runs"),
+		       num(b, "pages"), dsamig_plural(num(b, "pages"), "page", "pages"),
+		       num(b, "bytes"), dsamig_plural(num(b, "bytes"), "byte", "bytes"));
 	}
 	printf("  fallbacks  ");
 	f = get(c, "fallbacks");
@@ -135,22 +143,23 @@ static void print_text(struct json_object *st)
 {
 	struct json_object *devs = get(st, "devices"), *k = get(st, "kernel");
 	struct json_object *probs = get(st, "problems");
-	size_t i;
+	size_t i, nr_devs = json_object_array_length(devs);
+	const char *tracefs = str(k, "tracefs_state");
 
 	printf("dsamig       %s\n", str(st, "version"));
 	printf("kernel       %s  tested series %s  hooks armed %s  tracefs %s  DAMON %s (migrate_hot %s)  IOMMU %s\n",
 	       str(k, "release"), get(k, "tested_series") ? str(k, "tested_series") : "none",
-	       yes(k, "hooks_armed"), yes(k, "tracefs"), yes(k, "damon"),
-	       yes(k, "damon_migrate_hot"), yes(k, "iommu"));
-	printf("DSA          %zu devices, %lld DMA channels\n", json_object_array_length(devs),
-	       num(st, "dma_channels"));
-	for (i = 0; i < json_object_array_length(devs); i++)
+	       yes(k, "hooks_armed"), !strcmp(tracefs, "ok") ? "yes" :
+	       !strcmp(tracefs, "not_readable") ? "not readable" : "not mounted",
+	       yes(k, "damon"), yes(k, "damon_migrate_hot"), yes(k, "iommu"));
+	printf("DSA          %zu %s, %lld DMA %s\n", nr_devs,
+	       dsamig_plural(nr_devs, "device", "devices"), num(st, "dma_channels"),
+	       dsamig_plural(num(st, "dma_channels"), "channel", "channels"));
+	for (i = 0; i < nr_devs; i++)
 		print_device(json_object_array_get_idx(devs, i));
 	print_module(get(st, "module"));
-	if (!json_object_array_length(probs)) {
-		printf("ready        migrations use dsamig.ko\n");
-		return;
-	}
+	printf("%-12s %s\n", json_object_get_boolean(get(st, "ready")) ? "ready" : "not ready",
+	       str(st, "readiness"));
 	for (i = 0; i < json_object_array_length(probs); i++) {
 		struct json_object *p = json_object_array_get_idx(probs, i);
 
@@ -161,7 +170,7 @@ static void print_text(struct json_object *st)
 int cmd_status(int argc, char *argv[])
 {
 	struct json_object *st;
-	bool json = false;
+	bool json = false, ready;
 	int ret;
 
 	ret = cli_parse_args(&status_argp, argc, argv, 0, &json);
@@ -178,6 +187,7 @@ int cmd_status(int argc, char *argv[])
 							      JSON_C_TO_STRING_NOSLASHESCAPE));
 	else
 		print_text(st);
+	ready = json_object_get_boolean(get(st, "ready"));
 	json_object_put(st);
-	return DSAMIG_EXIT_OK;
+	return ready ? DSAMIG_EXIT_OK : STATUS_EXIT_NOT_READY;
 }

@@ -6,11 +6,14 @@
  * directory holding it appears.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -391,7 +394,7 @@ int dsamig_damon_destroy(struct dsamig_damon *d)
 	return err;
 }
 
-int dsamig_damon_pid(struct dsamig_damon *d)
+int dsamig_damon_pid(const struct dsamig_damon *d)
 {
 	char path[PATH_MAX];
 	uint64_t pid;
@@ -414,4 +417,105 @@ const char *dsamig_damon_exclusive_user(const char *module_dir)
 			return users[i];
 	}
 	return NULL;
+}
+
+int dsamig_damon_record(const struct dsamig_damon *d, const char *verb, const char *path)
+{
+	char dir[PATH_MAX], tmp[PATH_MAX], line[PATH_MAX + 64], *slash;
+	size_t len;
+	int fd, err;
+
+	pathf(dir, "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		if (mkdir(dir, 0755) && errno != EEXIST)
+			return -errno;
+	}
+	len = (size_t)snprintf(line, sizeof(line), "%s %d %d %s\n", verb, (int)getpid(),
+			       d->running ? dsamig_damon_pid(d) : 0,
+			       d->kdamond);
+	/* a new file renamed over the old: a reader never sees half a record */
+	pathf(tmp, "%s.%d", path, (int)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	err = write(fd, line, len) == (ssize_t)len ? 0 : -EIO;
+	if (close(fd) && !err)
+		err = -errno;
+	if (!err && rename(tmp, path))
+		err = -errno;
+	if (err)
+		unlink(tmp);
+	return err;
+}
+
+void dsamig_damon_forget(const char *path)
+{
+	unlink(path);
+}
+
+/*
+ * Does @record name a kdamond under @admin_dir that outlived its dsamig?
+ * Its pid must be the recorded one (or, recorded before the start, it must
+ * be off), so that a kdamond someone made since is not taken for it.
+ */
+static bool left_by_dsamig(const char *admin_dir, const char *record,
+			   struct dsamig_damon_survey *sv)
+{
+	char line[PATH_MAX + 64], dir[PATH_MAX], path[PATH_MAX], state[16];
+	struct dsamig_damon k = { 0 };
+	int pid, kpid;
+	size_t n;
+
+	if (dsamig_read_line(record, line, sizeof(line)) ||
+	    sscanf(line, "%15s %d %d %4095s", sv->left_verb, &pid, &kpid, dir) != 4 || pid <= 0)
+		return false;
+	n = strlen(admin_dir);
+	if (strncmp(dir, admin_dir, n) || strncmp(dir + n, "/kdamonds/", 10))
+		return false;
+	if (!kill((pid_t)pid, 0) || errno != ESRCH)
+		return false;
+	pathf(k.kdamond, "%s", dir);
+	if (kpid) {
+		if (dsamig_damon_pid(&k) != kpid)
+			return false;
+	} else {
+		pathf(path, "%s/state", dir);
+		if (dsamig_read_line(path, state, sizeof(state)) || strcmp(state, "off"))
+			return false;
+	}
+	sv->left_pid = pid;
+	return true;
+}
+
+int dsamig_damon_survey(const char *admin_dir, const char *record,
+			struct dsamig_damon_survey *sv)
+{
+	char path[PATH_MAX], state[16];
+	size_t len = 0;
+	uint64_t nr, k;
+	int err;
+
+	memset(sv, 0, sizeof(*sv));
+	pathf(path, "%s/kdamonds/nr_kdamonds", admin_dir);
+	err = dsamig_read_u64(path, 10, &nr);
+	if (err)
+		return err;
+	sv->nr = (unsigned int)nr;
+	for (k = 0; k < nr; k++) {
+		pathf(path, "%s/kdamonds/%" PRIu64 "/state", admin_dir, k);
+		if (dsamig_read_line(path, state, sizeof(state)) || !strcmp(state, "off"))
+			continue;
+		sv->nr_on++;
+		/* only a running kdamond takes "off": an idle one refuses it */
+		if (len < sizeof(sv->remedy))
+			len += (size_t)snprintf(sv->remedy + len, sizeof(sv->remedy) - len,
+						"echo off > %s; ", path);
+	}
+	if (nr && len < sizeof(sv->remedy))
+		snprintf(sv->remedy + len, sizeof(sv->remedy) - len,
+			 "echo 0 > %s/kdamonds/nr_kdamonds", admin_dir);
+	sv->left = nr && record && left_by_dsamig(admin_dir, record, sv);
+	return 0;
 }

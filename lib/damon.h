@@ -104,7 +104,7 @@ int dsamig_damon_quiesce(struct dsamig_damon *d);
 int dsamig_damon_destroy(struct dsamig_damon *d);
 
 /* The kdamond's thread pid, 0 when it does not run. */
-int dsamig_damon_pid(struct dsamig_damon *d);
+int dsamig_damon_pid(const struct dsamig_damon *d);
 
 /*
  * The kernel's own DAMON module that runs exclusively and so keeps the
@@ -113,5 +113,38 @@ int dsamig_damon_pid(struct dsamig_damon *d);
  * NULL when none is enabled. @module_dir is /sys/module.
  */
 const char *dsamig_damon_exclusive_user(const char *module_dir);
+
+/*
+ * DAMON records no owner, so promote and demote write down the kdamond
+ * they run ("VERB PID KDAMOND_PID DIR": KDAMOND_PID 0 until it starts) and
+ * remove the record with the kdamond. A record whose dsamig is dead while
+ * its kdamond lives on names a kdamond a killed dsamig left behind.
+ */
+#define DSAMIG_DAMON_RECORD	"/run/dsamig/kdamond"
+
+/* Write the record of @d, run by dsamig @verb; its directory is created. */
+int dsamig_damon_record(const struct dsamig_damon *d, const char *verb, const char *path);
+/* Remove the record. */
+void dsamig_damon_forget(const char *path);
+
+/* The kdamonds configured under an admin directory, dsamig's or not. */
+struct dsamig_damon_survey {
+	unsigned int nr;		/* kdamonds (nr_kdamonds) */
+	unsigned int nr_on;		/* of which running */
+	bool left;			/* one is a dead dsamig's (the record says) */
+	char left_verb[16];		/* its verb, "promote" or "demote" */
+	int left_pid;			/* and pid */
+	char remedy[2 * PATH_MAX + 64];	/* the writes that remove them all */
+};
+
+/*
+ * Look at the kdamonds under @admin_dir (DSAMIG_DAMON_ADMIN): how many,
+ * running, whether the record at @record names one a dead dsamig left,
+ * and the shell commands that stop and remove them all (empty when there
+ * is none). 0, or a negative errno when nr_kdamonds cannot be read
+ * (-ENOENT: no DAMON sysfs; -EACCES: not root).
+ */
+int dsamig_damon_survey(const char *admin_dir, const char *record,
+			struct dsamig_damon_survey *sv);
 
 #endif /* DSAMIG_DAMON_H */

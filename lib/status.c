@@ -271,17 +271,65 @@ static bool iommu_on(void)
 	return on;
 }
 
+/*
+ * Whether tracefs can be used here: 0, -EACCES when it is there but this
+ * user may not look into it (mode 0700 for root), -ENOENT when it is not
+ * mounted (the directory is empty).
+ */
+static int tracefs_state(void)
+{
+	static const char *const paths[] = {
+		"/sys/kernel/tracing/trace", "/sys/kernel/debug/tracing/trace",
+	};
+	int err = -ENOENT;
+	size_t i;
+
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		if (!access(paths[i], F_OK))
+			return 0;
+		if (errno == EACCES || errno == EPERM)
+			err = -EACCES;
+	}
+	return err;
+}
+
+/* Kdamonds left by a killed promote or demote, or someone else's: promote refuses. */
+static void kdamond_problems(struct json_object *problems)
+{
+	struct dsamig_damon_survey sv;
+	char what[256], fix[sizeof(sv.remedy) + 32];
+
+	if (dsamig_damon_survey(DSAMIG_DAMON_ADMIN, DSAMIG_DAMON_RECORD, &sv) || !sv.nr)
+		return;
+	if (sv.left) {
+		snprintf(what, sizeof(what),
+			 "a DAMON kdamond that dsamig %s (pid %d) left when it was killed: "
+			 "dsamig promote and demote refuse to run beside it", sv.left_verb,
+			 sv.left_pid);
+		problem(problems, "kdamond_left", what, sv.remedy);
+		return;
+	}
+	snprintf(what, sizeof(what),
+		 "%u DAMON kdamond%s configured (%u running) by someone else: dsamig promote "
+		 "and demote refuse to run beside %s", sv.nr, sv.nr == 1 ? " is" : "s are",
+		 sv.nr_on, sv.nr == 1 ? "it" : "them");
+	snprintf(fix, sizeof(fix), "if nothing uses %s: %s", sv.nr == 1 ? "it" : "them",
+		 sv.remedy);
+	problem(problems, "kdamond_in_use", what, fix);
+}
+
 static struct json_object *kernel_json(bool loaded, struct json_object *problems)
 {
 	struct json_object *o = json_object_new_object();
 	struct utsname u;
 	bool tracefs, damon, hot;
 	const char *series, *user;
+	int trace_err;
 
 	uname(&u);
 	add_str(o, "release", u.release);
-	tracefs = !access("/sys/kernel/tracing/trace", F_OK) ||
-		  !access("/sys/kernel/debug/tracing/trace", F_OK);
+	trace_err = tracefs_state();
+	tracefs = !trace_err;
 	damon = !access("/sys/kernel/mm/damon/admin/kdamonds", F_OK);
 	/* DAMOS_MIGRATE_HOT appeared in Linux 6.11. */
 	hot = damon && kernel_at_least(u.release, 6, 11);
@@ -292,6 +340,8 @@ static struct json_object *kernel_json(bool loaded, struct json_object *problems
 		json_object_object_add(o, "tested_series", NULL);
 	add_bool(o, "hooks_armed", loaded);
 	add_bool(o, "tracefs", tracefs);
+	add_str(o, "tracefs_state", !trace_err ? "ok" : trace_err == -EACCES ? "not_readable" :
+							"not_mounted");
 	add_bool(o, "damon", damon);
 	add_bool(o, "damon_migrate_hot", hot);
 	add_bool(o, "iommu", iommu_on());
@@ -310,7 +360,11 @@ static struct json_object *kernel_json(bool loaded, struct json_object *problems
 		snprintf(fix, sizeof(fix), "echo N > /sys/module/%s/parameters/enabled", user);
 		problem(problems, "damon_exclusive", what, fix);
 	}
-	if (!tracefs)
+	if (trace_err == -EACCES)
+		problem(problems, "tracefs_unreadable",
+			"tracefs is not readable by this user (dsamig top, stat, compact and promote trace as root)",
+			"run them as root (sudo)");
+	else if (!tracefs)
 		problem(problems, "no_tracefs", "tracefs is not mounted (dsamig top and stat need it)",
 			"mount -t tracefs nodev /sys/kernel/tracing");
 	if (!damon)
@@ -319,7 +373,44 @@ static struct json_object *kernel_json(bool loaded, struct json_object *problems
 	else if (!hot)
 		problem(problems, "no_migrate_hot", "DAMON has no migrate_hot action (dsamig promote needs it)",
 			"use Linux 6.11 or later");
+	if (damon)
+		kdamond_problems(problems);
 	return o;
+}
+
+/*
+ * Ready: dsamig.ko is loaded with a backend that copies (dsa with at least
+ * one DMA channel, mt, or cpu). @why says what, or what is missing.
+ */
+static bool readiness(bool loaded, char *why, size_t len)
+{
+	char backend[32];
+	uint64_t channels = 0;
+
+	if (!loaded) {
+		snprintf(why, len, "dsamig.ko is not loaded");
+		return false;
+	}
+	if (dsamig_module_knob_read("backend", backend, sizeof(backend))) {
+		snprintf(why, len, "cannot read dsamig.ko's backend knob");
+		return false;
+	}
+	if (!strcmp(backend, "off")) {
+		snprintf(why, len, "dsamig.ko's backend is off: the kernel copies every page itself");
+		return false;
+	}
+	if (strcmp(backend, "dsa")) {
+		snprintf(why, len, "migrations use dsamig.ko (backend %s)", backend);
+		return true;
+	}
+	if (dsamig_counter_read("channels", &channels) || !channels) {
+		snprintf(why, len, "dsamig.ko's backend is dsa but it has no DMA channel: "
+			 "every copy falls back to the CPU");
+		return false;
+	}
+	snprintf(why, len, "migrations use dsamig.ko (backend dsa, %llu DMA channel%s)",
+		 (unsigned long long)channels, channels == 1 ? "" : "s");
+	return true;
 }
 
 struct json_object *dsamig_status_json(void)
@@ -330,6 +421,7 @@ struct json_object *dsamig_status_json(void)
 	struct json_object *mod;
 	struct dsa_dev_desc *d = calloc(MAX_DEVS, sizeof(*d));
 	int n = 0, i, channels = 0;
+	char why[160];
 	bool loaded;
 
 	if (!st || !devs || !problems || !d) {
@@ -372,5 +464,7 @@ struct json_object *dsamig_status_json(void)
 				"run 'dsamig unload' and 'dsamig load' with matching versions");
 	}
 	json_object_object_add(st, "problems", problems);
+	add_bool(st, "ready", readiness(loaded, why, sizeof(why)));
+	add_str(st, "readiness", why);
 	return st;
 }

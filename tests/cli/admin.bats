@@ -82,16 +82,19 @@ as_nobody() {
 	run -2 "$DSAMIG" set threshold=64 wait=never
 }
 
-@test "status: arguments are usage errors; as nobody it prints and exits 0" {
+@test "status: arguments are usage errors; as nobody it prints and exits 3 (not ready)" {
 	run -2 --separate-stderr "$DSAMIG" status extra
 	assert_equal "$stderr" "dsamig status: unexpected argument 'extra'; see 'dsamig status --help'"
-	run -0 as_nobody status --json
+	# No dsamig.ko on the host: not ready.
+	run -3 as_nobody status --json
 	[ "$(jq -r '.version' <<<"$output")" = "$(cat "$top/VERSION")" ]
+	jq -e '.ready == false and .readiness == "dsamig.ko is not loaded"' <<<"$output"
 	jq -e '.problems | map(.id) | index("module_not_loaded")' <<<"$output"
 	# The hook targets are looked up by name, which anyone may read.
 	jq -e '.kernel.missing_hook_targets | type == "array"' <<<"$output"
-	run -0 as_nobody status
+	run -3 as_nobody status
 	assert_line --regexp '^dsamig +[0-9.]+$'
+	assert_line "not ready    dsamig.ko is not loaded"
 }
 
 @test "setup: bad arguments are usage errors" {

@@ -19,8 +19,8 @@ teardown() {
 	dsasim_unload
 }
 
-@test "fresh device, no module: status lists dsa0 and says what to run" {
-	run -0 "$DSAMIG" status --json
+@test "fresh device, no module: status lists dsa0, says what to run, exits 3 (not ready)" {
+	run -3 "$DSAMIG" status --json
 	st=$output
 	[ "$(jq -r '.devices[0].name' <<<"$st")" = dsa0 ]
 	[ "$(jq -r '.devices[0].state' <<<"$st")" = disabled ]
@@ -39,8 +39,11 @@ teardown() {
 	[ "$(jq -r '.kernel.tracefs' <<<"$st")" = true ]
 	jq -e '.problems[] | select(.id == "no_dma_channel" and .remedy == "run '\''dsamig setup'\''")' <<<"$st"
 	jq -e '.problems[] | select(.id == "module_not_loaded")' <<<"$st"
-	run -0 "$DSAMIG" status
+	jq -e '.ready == false and .readiness == "dsamig.ko is not loaded"' <<<"$st"
+	run -3 "$DSAMIG" status
 	assert_line --regexp '^  dsa0 +disabled '
+	assert_line "DSA          1 device, 0 DMA channels"
+	assert_line "not ready    dsamig.ko is not loaded"
 	assert_line --regexp "^kernel +$(uname -r | sed 's/[.+]/\\&/g') +tested series $series "
 	assert_line "dsamig.ko    not loaded"
 	assert_line "missing      dsamig.ko is not loaded: run 'dsamig load'"
@@ -69,12 +72,39 @@ teardown() {
 	[ "$(jq -r '.module.counters.dsa.runs' <<<"$st")" -ge 0 ]
 	[ "$(jq -r '.kernel.hooks_armed' <<<"$st")" = true ]
 	[ "$(jq -r '[.problems[].id] | map(select(. == "no_dma_channel" or . == "module_not_loaded")) | length' <<<"$st")" = 0 ]
+	jq -e '.ready == true and .readiness == "migrations use dsamig.ko (backend dsa, 1 DMA channel)"' \
+		<<<"$st"
 	run -0 "$DSAMIG" status
 	assert_line --regexp "^    wq0.0 +kernel +dedicated +size 16 .* enabled +clients 1 +$chan\$"
 	assert_line --regexp '^dsamig.ko +[0-9.]+ .*threshold=64'
+	assert_line "DSA          1 device, 1 DMA channel"
+	assert_line "ready        migrations use dsamig.ko (backend dsa, 1 DMA channel)"
+	# backend off: loaded, but nothing offloads
+	echo off > "$KNOBS/backend"
+	run -3 "$DSAMIG" status
+	assert_line "not ready    dsamig.ko's backend is off: the kernel copies every page itself"
+	echo mt > "$KNOBS/backend"
+	run -0 "$DSAMIG" status --json
+	jq -e '.ready == true' <<<"$output"
 }
 
-@test "status works for a user who is not root and changes nothing" {
-	run -0 setpriv --reuid=nobody --regid=nogroup --clear-groups "$DSAMIG" status --json
+@test "backend dsa whose WQ went away: status exits 3 and says why" {
+	dsasim_kernel_wq wq0.0 16
+	dsasim_enable wq0.0
+	dsamig_load backend=dsa
+	# unbinding the WQ drops dsamig.ko's channel
+	echo wq0.0 > "$DRV/dmaengine/unbind"
+	run -3 "$DSAMIG" status --json
+	jq -e '.ready == false and .readiness == "dsamig.ko'\''s backend is dsa but it has no DMA channel: every copy falls back to the CPU"' <<<"$output"
+}
+
+@test "status works for a user who is not root: tracefs is not readable (not: not mounted)" {
+	run -3 setpriv --reuid=nobody --regid=nogroup --clear-groups "$DSAMIG" status --json
 	[ "$(jq -r '.devices[0].name' <<<"$output")" = dsa0 ]
+	jq -e '.kernel.tracefs == false and .kernel.tracefs_state == "not_readable"' <<<"$output"
+	jq -e '.problems[] | select(.id == "tracefs_unreadable")' <<<"$output"
+	[ "$(jq '[.problems[] | select(.id == "no_tracefs")] | length' <<<"$output")" = 0 ]
+	run -3 setpriv --reuid=nobody --regid=nogroup --clear-groups "$DSAMIG" status
+	assert_line --regexp '  tracefs not readable  '
+	refute_output --partial "not mounted"
 }

@@ -25,6 +25,15 @@ no_leftovers() {
 	[ -z "$(dsamig_instances)" ]
 }
 
+# damon_on: until kdamond 0 runs (a promote started in the background)
+damon_on() {
+	for _ in $(seq 100); do
+		[[ $(cat $DAMON/0/state 2>/dev/null) == on ]] && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
 # moved NODE: how many of memhold's pages ended on NODE (after memhold_stop)
 moved() {
 	tail -n 1 "$BATS_TEST_TMPDIR/memhold" | jq ".nodes[\"$1\"] // 0"
@@ -134,10 +143,7 @@ moved() {
 @test "promote: SIGTERM during the run removes the kdamond too" {
 	"$DSAMIG" promote --from 1 --to 0 --duration 600s --quiet > /dev/null &
 	dsamig_pid=$!
-	for _ in $(seq 100); do
-		[[ $(cat $DAMON/0/state 2>/dev/null) == on ]] && break
-		sleep 0.2
-	done
+	damon_on || true
 	kill -TERM "$dsamig_pid"
 	wait "$dsamig_pid"
 	dsamig_pid=
@@ -147,11 +153,42 @@ moved() {
 @test "promote refuses to run next to a kdamond it did not create, and leaves it alone" {
 	damon_migrate migrate_hot 1 0
 	run -1 --separate-stderr "$DSAMIG" promote --from 1 --to 0 --duration 1s
-	assert_equal "$stderr" "dsamig promote: 1 DAMON kdamond is already configured (1 running); adding one would reset it, and dsamig does not touch kdamonds it did not create"
+	assert_equal "$stderr" "dsamig promote: 1 DAMON kdamond is already configured (1 running); adding one would reset it, and dsamig does not touch kdamonds it did not create; if nothing uses it, remove it with 'echo off > $DAMON/0/state; echo 0 > $DAMON/nr_kdamonds'"
+	# status names it too, as someone else's
+	run -3 "$DSAMIG" status --json
+	jq -e '.problems[] | select(.id == "kdamond_in_use")' <<<"$output"
 	[ "$(cat $DAMON/nr_kdamonds)" = 1 ]
 	[ "$(cat $DAMON/0/state)" = on ]
 	[ "$(cat $DAMON/0/contexts/0/schemes/0/action)" = migrate_hot ]
 	[ -z "$(dsamig_instances)" ]
+}
+
+@test "a promote killed by SIGKILL leaves its kdamond: status shows it with the remedy, so does promote" {
+	"$DSAMIG" promote --from 1 --to 0 --duration 600s --quiet > /dev/null &
+	dsamig_pid=$!
+	damon_on
+	# SIGKILL runs no cleanup: the kdamond runs on
+	kill -KILL "$dsamig_pid"
+	wait "$dsamig_pid" || true
+	pid=$dsamig_pid
+	dsamig_pid=
+	[ "$(cat $DAMON/0/state)" = on ]
+	remedy="echo off > $DAMON/0/state; echo 0 > $DAMON/nr_kdamonds"
+	run -3 "$DSAMIG" status --json
+	jq -e --arg r "$remedy" '.problems[] | select(.id == "kdamond_left" and .remedy == $r)' \
+		<<<"$output"
+	run -3 "$DSAMIG" status
+	assert_line "missing      a DAMON kdamond that dsamig promote (pid $pid) left when it was killed: dsamig promote and demote refuse to run beside it: $remedy"
+	run -1 --separate-stderr "$DSAMIG" demote --from 0 --to 1 --duration 1s
+	assert_equal "$stderr" "dsamig demote: 1 DAMON kdamond is already configured (1 running); adding one would reset it, and dsamig does not touch kdamonds it did not create; dsamig promote (pid $pid) left it when it was killed: remove it with '$remedy'"
+	[ "$(cat $DAMON/0/state)" = on ]
+	# the remedy works, and then promote runs
+	bash -c "$remedy"
+	run -3 "$DSAMIG" status --json
+	[ "$(jq '[.problems[] | select(.id | startswith("kdamond_"))] | length' <<<"$output")" = 0 ]
+	run -0 "$DSAMIG" promote --from 1 --to 0 --duration 1s --quiet
+	no_leftovers
+	[ ! -e /run/dsamig/kdamond ]
 }
 
 @test "promote next to the kernel's exclusive DAMON module names it and how to stop it, creates nothing" {
@@ -160,7 +197,7 @@ moved() {
 	[ -e /sys/module/$m/parameters/enabled ] || m=damon_reclaim
 	damon_exclusive_off
 	echo Y > /sys/module/$m/parameters/enabled
-	run -0 "$DSAMIG" status --json
+	run -3 "$DSAMIG" status --json
 	jq -e ".problems[] | select(.id == \"damon_exclusive\" and .remedy == \"echo N > /sys/module/$m/parameters/enabled\")" <<<"$output"
 	run -1 --separate-stderr "$DSAMIG" promote --from 1 --to 0 --duration 1s
 	echo N > /sys/module/$m/parameters/enabled
