@@ -4,19 +4,22 @@
  * what it did: pages migrated and failed, pages/s, each node's
  * fragmentation score before and after, and how dsamig.ko copied the pages.
  *
- * The compact file blocks until the kernel is done, so a worker thread
- * writes it while the main thread drains the trace. Ctrl-C stops waiting:
- * the report covers what happened so far, and exiting ends the worker (the
- * kernel stops compacting for a dying task). Nothing is left behind but
- * the compacted memory: the tracing instance is removed on every exit.
+ * The compact file blocks until the kernel is done, so a child process
+ * writes it while dsamig drains the trace. The first Ctrl-C (SIGINT,
+ * SIGTERM, SIGHUP) stops the compaction: the child is killed (the kernel
+ * stops compacting for a task with a fatal signal), and once it is reaped
+ * the report covers what happened, marked interrupted, with rates over the
+ * time really spent. Nothing is left behind but the compacted memory: the
+ * tracing instance is removed on every exit.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -36,9 +39,8 @@ struct compact_args {
 	bool have_nodes, all, json, quiet;
 };
 
-struct compact_worker {
-	struct dsamig_nodemask nodes;
-	int done_fd;			/* written once when all nodes are done */
+/* What the worker writes to the pipe when it is done. */
+struct compact_result {
 	int err;			/* negative errno of the first failure */
 	unsigned int failed_node;
 };
@@ -91,30 +93,11 @@ static const struct argp compact_argp = {
 	       "dsamig.ko copied the pages when it is loaded.",
 };
 
-static void *compact_nodes(void *arg)
-{
-	struct compact_worker *w = arg;
-	unsigned int n;
-	int err;
-
-	for (n = 0; n < DSAMIG_MAX_NODES; n++) {
-		if (!dsamig_nodemask_test(&w->nodes, n))
-			continue;
-		err = dsamig_compact_node(n);
-		if (err && !w->err) {
-			w->err = err;
-			w->failed_node = n;
-		}
-	}
-	if (write(w->done_fd, "", 1) < 0)
-		w->err = w->err ? w->err : -errno;
-	return NULL;
-}
-
 struct compact_report {
 	struct dsamig_nodemask nodes;
 	double secs;
 	bool interrupted;
+	int signal;			/* the stop signal, when interrupted */
 	uint64_t migrated, failed;
 	int before[DSAMIG_STATS_NODES], after[DSAMIG_STATS_NODES];
 	struct dsamig_vmstat vmstat;	/* deltas */
@@ -125,8 +108,9 @@ static void progress(const struct top_session *s, unsigned int reason, uint64_t 
 	double secs = (double)(top_now_ns() - t0) / 1e9;
 	uint64_t pages = s->total.migrate[reason].succeeded;
 
-	fprintf(stderr, "\r  compacting: %10llu pages migrated  %10.0f pages/s  %6.1f s ",
-		(unsigned long long)pages, secs > 0 ? (double)pages / secs : 0, secs);
+	fprintf(stderr, "\r  compacting: %10llu %s migrated  %10.0f pages/s  %6.1f s ",
+		(unsigned long long)pages, dsamig_plural(pages, "page ", "pages"),
+		secs > 0 ? (double)pages / secs : 0, secs);
 }
 
 static int print_json(const struct compact_report *r, const struct top_session *s)
@@ -178,15 +162,25 @@ static void print_human(const struct compact_report *r, const struct top_session
 	unsigned int n;
 
 	printf("Compaction%s (%.2f s)\n", r->interrupted ? ", interrupted" : "", r->secs);
-	printf("  %-20s %12llu pages\n", "migrated", (unsigned long long)r->migrated);
-	printf("  %-20s %12llu pages\n", "failed", (unsigned long long)r->failed);
+	if (r->interrupted)
+		printf("  stopped by %s before the kernel was done: the rest is not compacted\n",
+		       r->signal == SIGTERM ? "SIGTERM" : r->signal == SIGHUP ? "SIGHUP" :
+		       "SIGINT (Ctrl-C)");
+	printf("  %-20s %12llu %s\n", "migrated", (unsigned long long)r->migrated,
+	       dsamig_plural(r->migrated, "page", "pages"));
+	printf("  %-20s %12llu %s\n", "failed", (unsigned long long)r->failed,
+	       dsamig_plural(r->failed, "page", "pages"));
 	printf("  %-20s %12.0f pages/s\n", "rate",
 	       r->secs > 0 ? (double)r->migrated / r->secs : 0);
 	report_migrate_human(&s->total, r->migrated);
-	printf("  %-20s %12llu pages\n", "pgmigrate_success",
-	       (unsigned long long)r->vmstat.v[DSAMIG_VMSTAT_pgmigrate_success]);
-	printf("  %-20s %12llu pages\n", "compact_isolated",
-	       (unsigned long long)r->vmstat.v[DSAMIG_VMSTAT_compact_isolated]);
+	for (n = 0; n < 2; n++) {
+		enum dsamig_vmstat_item item = n ? DSAMIG_VMSTAT_compact_isolated :
+						   DSAMIG_VMSTAT_pgmigrate_success;
+
+		printf("  %-20s %12llu %s\n", dsamig_vmstat_name(item),
+		       (unsigned long long)r->vmstat.v[item],
+		       dsamig_plural(r->vmstat.v[item], "page", "pages"));
+	}
 	printf("  fragmentation score  %6s %8s\n", "before", "after");
 	for (n = 0; n < DSAMIG_STATS_NODES; n++)
 		if (dsamig_nodemask_test(&r->nodes, n))
@@ -211,20 +205,93 @@ static int check_nodes(const char *cmd, struct compact_args *a)
 	return 0;
 }
 
+/*
+ * Compact the nodes in a child process that writes how it ended to @fd:
+ * a thread could not be stopped (the kernel checks only for a fatal
+ * signal, and a thread cannot take one alone), a child is, by SIGKILL.
+ */
+static pid_t start_worker(const struct dsamig_nodemask *nodes, int fd)
+{
+	static const int stops[] = { SIGINT, SIGTERM, SIGHUP };
+	static const int crashes[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
+	struct compact_result res = { 0 };
+	pid_t pid, parent = getpid();
+	unsigned int n, i;
+	int err;
+
+	pid = fork();
+	if (pid)
+		return pid;
+	/*
+	 * Only the parent stops it (SIGKILL), so that a Ctrl-C to the process
+	 * group is the parent's interruption, not a dead worker; should the
+	 * parent die, the worker dies too. Its crash handler is the parent's.
+	 */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(1);
+	for (i = 0; i < sizeof(stops) / sizeof(stops[0]); i++)
+		signal(stops[i], SIG_IGN);
+	for (i = 0; i < sizeof(crashes) / sizeof(crashes[0]); i++)
+		signal(crashes[i], SIG_DFL);
+	for (n = 0; n < DSAMIG_MAX_NODES; n++) {
+		if (!dsamig_nodemask_test(nodes, n))
+			continue;
+		err = dsamig_compact_node(n);
+		if (err && !res.err) {
+			res.err = err;
+			res.failed_node = n;
+		}
+	}
+	_exit(write(fd, &res, sizeof(res)) == sizeof(res) ? 0 : 1);
+}
+
+/*
+ * Drain the trace until the worker is done (true, *res filled in) or a
+ * stop signal comes (false), with a progress line on a tty.
+ */
+static bool wait_worker(struct top_session *s, int fd, bool tty, unsigned int reason,
+			uint64_t t0, struct compact_result *res)
+{
+	uint64_t next = t0 + PROGRESS_NS;
+	ssize_t len;
+
+	while (!top_stop) {
+		/* true on EINTR too: only a result read says the worker is done */
+		if (top_wait(s, next, fd)) {
+			if (top_stop)
+				break;
+			len = read(fd, res, sizeof(*res));
+			if (len == sizeof(*res))
+				return true;
+			if (len == 0) {
+				/* it died without a word: killed by someone else */
+				res->err = -ECHILD;
+				return true;
+			}
+			continue;
+		}
+		if (top_now_ns() >= next) {
+			next += PROGRESS_NS;
+			if (tty)
+				progress(s, reason, t0);
+		}
+	}
+	return false;
+}
+
 int cmd_compact(int argc, char *argv[])
 {
 	struct compact_args a = { 0 };
-	/* static: an interrupted worker may outlive this frame until exit */
-	static struct compact_worker w;
+	struct compact_result res = { 0 };
 	struct compact_report r = { 0 };
 	struct dsamig_vmstat vm0, vm1;
 	struct top_session s;
-	sigset_t block, old;
-	pthread_t thread;
-	bool done = false, tty;
+	bool done, tty;
 	unsigned int reason;
-	uint64_t t0, next;
-	int ret, pfd[2];
+	int ret, pfd[2] = { -1, -1 };
+	pid_t worker;
+	uint64_t t0;
 
 	ret = cli_parse_args(&compact_argp, argc, argv, 0, &a);
 	if (ret)
@@ -235,7 +302,7 @@ int cmd_compact(int argc, char *argv[])
 	ret = check_nodes(argv[0], &a);
 	if (ret)
 		return ret;
-	r.nodes = w.nodes = a.nodes;
+	r.nodes = a.nodes;
 	if (dsamig_frag_read(r.before, DSAMIG_STATS_NODES) < 0 || dsamig_vmstat_read(&vm0)) {
 		fprintf(stderr, "%s: cannot read /proc/buddyinfo, /proc/zoneinfo or /proc/vmstat; "
 			"is /proc mounted?\n", argv[0]);
@@ -246,48 +313,36 @@ int cmd_compact(int argc, char *argv[])
 		return ret;
 	top_signals(&s, NULL);
 	reason = report_reason(s.dec, "compaction", 0);
-	if (pipe2(pfd, O_CLOEXEC)) {
+	ret = DSAMIG_EXIT_FAILURE;
+	/* non-blocking: a wake-up by a signal must not block in read() */
+	if (pipe2(pfd, O_CLOEXEC | O_NONBLOCK)) {
 		fprintf(stderr, "%s: cannot create a pipe: %s\n", argv[0], strerror(errno));
-		top_session_close(&s);
-		return DSAMIG_EXIT_FAILURE;
+		goto out_session;
 	}
-	w.done_fd = pfd[1];
 
-	/* Stop signals go to this thread, whose poll() they end. */
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGHUP);
-	pthread_sigmask(SIG_BLOCK, &block, &old);
 	t0 = top_now_ns();
-	ret = pthread_create(&thread, NULL, compact_nodes, &w);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (ret) {
-		fprintf(stderr, "%s: cannot start the compaction thread: %s\n", argv[0],
-			strerror(ret));
-		top_session_close(&s);
-		return DSAMIG_EXIT_FAILURE;
+	worker = start_worker(&a.nodes, pfd[1]);
+	if (worker < 0) {
+		fprintf(stderr, "%s: cannot start the compaction process: %s\n", argv[0],
+			strerror(errno));
+		goto out_pipe;
 	}
+	/* the worker's end only: EOF when it dies */
+	close(pfd[1]);
+	pfd[1] = -1;
 
 	tty = !a.json && !a.quiet && isatty(STDERR_FILENO);
-	next = t0 + PROGRESS_NS;
-	while (!top_stop) {
-		if (top_wait(&s, next, pfd[0])) {
-			done = true;
-			break;
-		}
-		if (top_now_ns() >= next) {
-			next += PROGRESS_NS;
-			if (tty)
-				progress(&s, reason, t0);
-		}
-	}
+	done = wait_worker(&s, pfd[0], tty, reason, t0, &res);
+	if (!done)
+		kill(worker, SIGKILL);
+	/* the kernel is done, or stopped for the killed worker: the time spent */
+	while (waitpid(worker, NULL, 0) < 0 && errno == EINTR)
+		;
 	r.secs = (double)(top_now_ns() - t0) / 1e9;
+	r.interrupted = !done;
+	r.signal = top_stop;
 	if (tty)
 		fputs("\r\033[K", stderr);
-	if (done)
-		pthread_join(thread, NULL);
-	r.interrupted = !done;
 	top_drain(&s);
 	dsamig_frag_read(r.after, DSAMIG_STATS_NODES);
 	if (!dsamig_vmstat_read(&vm1))
@@ -295,15 +350,20 @@ int cmd_compact(int argc, char *argv[])
 	r.migrated = s.total.migrate[reason].succeeded;
 	r.failed = s.total.migrate[reason].failed;
 
-	if (done && w.err) {
-		fprintf(stderr, "%s: cannot compact node %u: %s; %s\n", argv[0], w.failed_node,
-			strerror(-w.err), w.err == -ENOENT ?
+	if (res.err == -ECHILD) {
+		fprintf(stderr, "%s: the compaction process was killed; see dmesg\n", argv[0]);
+	} else if (res.err) {
+		fprintf(stderr, "%s: cannot compact node %u: %s; %s\n", argv[0], res.failed_node,
+			strerror(-res.err), res.err == -ENOENT ?
 			"this kernel needs CONFIG_COMPACTION" : "see dmesg");
-		ret = DSAMIG_EXIT_FAILURE;
 	} else {
 		ret = a.json ? print_json(&r, &s) : (print_human(&r, &s), 0);
 	}
+out_pipe:
+	if (pfd[1] >= 0)
+		close(pfd[1]);
+	close(pfd[0]);
+out_session:
 	top_session_close(&s);
-	/* Interrupted: exit() ends the worker still in the kernel. */
 	return ret;
 }

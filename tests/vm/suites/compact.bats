@@ -6,11 +6,26 @@ load /usr/lib/bats/bats-support/load.bash
 load /usr/lib/bats/bats-assert/load.bash
 load top.bash
 load dsamig.bash
+load dsasim.bash
 
 teardown() {
 	[[ -z ${memhold_pid:-} ]] || kill -TERM "$memhold_pid" 2>/dev/null || true
 	dsamig_unload
+	dsasim_unload
 	[ -z "$(dsamig_instances)" ]
+}
+
+# slow_compaction PERCENT: fragment PERCENT of node 0's free memory, and
+# let dsasim copy its compaction at 1 ms a descriptor (a page: the free
+# pages are single ones): compacting it all would take a minute or more
+slow_compaction() {
+	local free_kb
+	dsasim_load setup_ns=1000000
+	dsasim_kernel_wq wq0.0 128
+	dsasim_enable wq0.0
+	dsamig_load backend=dsa threshold=1 reasons=compaction wait=irq timeout_ms=20000
+	free_kb=$(awk '/MemFree/ { print $4 }' /sys/devices/system/node/node0/meminfo)
+	memhold_start --mb $((free_kb * $1 / 100 / 1024)) --node 0 --fragment
 }
 
 @test "compact --node 0 --json: pages migrated match pgmigrate_success, score drops" {
@@ -74,18 +89,44 @@ teardown() {
 	[ "$(pgmigrate)" = "$before" ]
 }
 
-@test "compact: SIGINT stops waiting and still reports, the instance is removed" {
-	memhold_start --mb 512 --node 0 --fragment
-	"$DSAMIG" compact --node 0 --json > "$BATS_TEST_TMPDIR/out" &
+@test "compact: the first SIGINT stops the compaction, reports it interrupted, rates over the time spent" {
+	slow_compaction 80
+	"$DSAMIG" compact --node 0 --json > "$BATS_TEST_TMPDIR/out" 2> "$BATS_TEST_TMPDIR/err" &
 	pid=$!
-	# it may have finished already: either way a report and status 0
-	wait_tracing "$pid" || true
-	kill -INT "$pid" || true
+	wait_tracing "$pid" || { cat "$BATS_TEST_TMPDIR/err"; false; }
+	sleep 1
+	kill -INT "$pid"
+	sent=$SECONDS
 	status=0
 	wait "$pid" || status=$?
-	cat "$BATS_TEST_TMPDIR/out"
+	took=$((SECONDS - sent))
+	cat "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/err"
 	[ "$status" -eq 0 ]
-	jq -e '.pages_migrated >= 0 and (.interrupted | type) == "boolean"' "$BATS_TEST_TMPDIR/out"
+	[ "$took" -le 5 ]
+	jq -e '.interrupted == true and .duration_s >= 1' \
+		"$BATS_TEST_TMPDIR/out"
+	# the rate is over the whole time, to the stop
+	jq -e '.pages_per_s * .duration_s - .pages_migrated | . < 1 and . > -1' \
+		"$BATS_TEST_TMPDIR/out"
+	# the kernel stopped compacting with dsamig
+	moved=$(pgmigrate)
+	sleep 2
+	[ "$(pgmigrate)" = "$moved" ]
+	[ -z "$(dsamig_instances)" ]
+	memhold_stop
+	memhold_pid=
+}
+
+@test "compact: SIGTERM interrupts it too, human report says so" {
+	slow_compaction 30
+	"$DSAMIG" compact --node 0 --quiet > "$BATS_TEST_TMPDIR/out" 2> "$BATS_TEST_TMPDIR/err" &
+	pid=$!
+	wait_tracing "$pid" || { cat "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/err"; false; }
+	kill -TERM "$pid"
+	wait "$pid"
+	run cat "$BATS_TEST_TMPDIR/out"
+	assert_line --regexp '^Compaction, interrupted \([0-9.]+ s\)$'
+	assert_line "  stopped by SIGTERM before the kernel was done: the rest is not compacted"
 	[ -z "$(dsamig_instances)" ]
 	memhold_stop
 	memhold_pid=
