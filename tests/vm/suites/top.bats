@@ -158,15 +158,21 @@ wait_pane() {
 	return 1
 }
 
-@test "the screen in tmux: panes, p pauses, q quits, the terminal is restored" {
-	tmux new-session -d -s top -x 100 -y 50 "bash --norc"
+# screen_after_migrations COLS ROWS: dsamig top in a COLS x ROWS tmux pane,
+# once it shows the migrations of a workload.
+screen_after_migrations() {
+	tmux new-session -d -s top -x "$1" -y "$2" "bash --norc"
 	tmux send-keys -t top "$DSAMIG top -d 0.5; echo top-exit-\$?" Enter
 	wait_pane "MIGRATIONS by reason"
-	"$MIGSTRESS" --pages 256 --rounds 2 --writers 0 > /dev/null
+	"$MIGSTRESS" --pages 512 --rounds 2 --writers 0 > /dev/null
 	wait_pane "syscall_or_cpuset"
+}
+
+@test "the screen in tmux: panes, p pauses, q quits, the terminal is restored" {
+	screen_after_migrations 100 50
 	run pane
 	assert_output --partial "dsamig.ko is not loaded"
-	assert_output --partial "MIGRATE_PAGES() SIZE (pages)"
+	assert_output --partial "MIGRATE_PAGES() SIZE"
 	assert_output --partial "COMPACTION and DAMON"
 	assert_output --partial "fragmentation score (0-100):  node0"
 	assert_output --partial "q quit  p pause"
@@ -183,6 +189,28 @@ wait_pane() {
 	tmux send-keys -t top "echo usable-\$((40 + 2))" Enter
 	wait_pane "usable-42"
 	[ -z "$(dsamig_instances)" ]
+}
+
+@test "the screen fits 80x24 with dsamig.ko; at 60x15 it says what it hides, units kept" {
+	dsamig_load backend=cpu threshold=32
+	screen_after_migrations 80 24
+	run pane
+	for text in "COMPACTION and DAMON" "fragmentation score (0-100):  node0" \
+		"  DAMON  regions applied/s" "RUN SIZE (pages)" "RUN LATENCY" COPIES "DSA PHASES" \
+		"dsamig.ko:  backend cpu  threshold 32 pages" "q quit"; do
+		assert_output --partial "$text"
+	done
+	refute_output --partial "hidden"
+	tmux resize-window -t top -x 60 -y 15
+	wait_pane "enlarge the terminal"
+	run pane
+	assert_line --regexp '^\.\.\. [0-9]+ panes?(, [0-9]+ columns?)? hidden:  enlarge the terminal$'
+	# a column is shown whole, its unit in the header and on the values
+	assert_line --regexp '^MIGRATIONS by reason +succeeded/s +failed/s +bytes/s$'
+	assert_line --regexp '^  total +[0-9]+\.[0-9] +[0-9]+\.[0-9] +[0-9.]+ (B|KiB|MiB|GiB)$'
+	assert_line --regexp '^COPIES +runs/s +pages/s +bytes/s +time/pg$'
+	tmux send-keys -t top q
+	wait_pane "top-exit-0"
 }
 
 @test "the screen: Ctrl-C quits and removes the instance" {
