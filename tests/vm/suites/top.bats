@@ -9,6 +9,8 @@ load dsamig.bash
 load dsasim.bash
 
 teardown() {
+	# a dsamig top a failed test left in the background
+	[ -z "${top_pid:-}" ] || { kill "$top_pid" 2>/dev/null; wait "$top_pid" 2>/dev/null; } || true
 	tmux kill-server 2>/dev/null || true
 	dsamig_unload
 	dsasim_unload
@@ -108,10 +110,12 @@ jsum() {
 wait_json_line() {
 	local i
 	for ((i = 0; i < 100; i++)); do
-		tail -n +$(($2 + 1)) "$1" | jq -e "select($3)" > /dev/null 2>&1 && return 0
+		# (jq 1.6's -e looks at the last line only: test for any output)
+		tail -n +$(($2 + 1)) "$1" | jq -c "select($3)" 2>/dev/null | grep -q . && return 0
 		sleep 0.1
 	done
-	echo "no line after $2 of $1 passed $3" >&2
+	echo "no line after $2 of $1 passed $3:" >&2
+	cat "$1" >&2
 	return 1
 }
 
@@ -119,17 +123,22 @@ wait_json_line() {
 	local out=$BATS_TEST_TMPDIR/top.json n
 	dsamig_load backend=cpu threshold=32
 	"$DSAMIG" top --batch --json -d 0.5 > "$out" &
-	pid=$!
-	wait_tracing $pid
+	top_pid=$!
+	wait_tracing $top_pid
 	dsamig_unload
 	dsamig_load backend=cpu threshold=32
 	n=$(wc -l < "$out")
 	wait_json_line "$out" "$n" '.module_loaded'
 	n=$(wc -l < "$out")
 	migstress_ok --pages 512 --rounds 2 --writers 1
-	wait_json_line "$out" "$n" '.migrations_total.succeeded > 0'
-	kill -TERM $pid
-	wait $pid
+	wait_json_line "$out" "$n" '.migrations_total.succeeded > 0' || {
+		kill -0 $top_pid && echo "top $top_pid still runs"
+		grep -H . "$INSTANCES/dsamig-$top_pid"/{tracing_on,events/migrate/mm_migrate_pages/enable,events/dsamig/dsamig_run/enable,per_cpu/cpu*/stats}
+		false
+	}
+	kill -TERM $top_pid
+	wait $top_pid
+	top_pid=
 	cat "$out"
 	[ "$(tail -n +$((n + 1)) "$out" | jq -s 'map(.module_loaded) | all')" = true ]
 	[ "$(tail -n +$((n + 1)) "$out" | jq -s 'map(.cpu.pages + .cpu.backend_pages) | add')" -gt 0 ]
