@@ -161,7 +161,9 @@ run_job() {
 		;;
 	esac
 	echo "$((SECONDS - t0))" >"$jobs_dir/$n.time"
-	echo "$rc" >"$jobs_dir/$n.rc"
+	# Renamed into place: the reader waits for the file and must never
+	# see it empty (an empty status would count as a pass).
+	echo "$rc" >"$jobs_dir/$n.rc.tmp" && mv "$jobs_dir/$n.rc.tmp" "$jobs_dir/$n.rc"
 }
 
 # worker: take the next job from the queue until none is left.
