@@ -14,8 +14,8 @@
 #include "dsa.h"
 #include "dsamig.h"
 #include "parse.h"
+#include "sysfile.h"
 
-#define STATE_DIR "/run/dsamig"
 #define MAX_DEVS 16
 
 struct setup_args {
@@ -205,7 +205,7 @@ static int reset(const char *name, const struct setup_args *a, struct dsa_dev_de
 			continue;
 		o = json_object_new_object();
 		json_object_object_add(o, "device", json_object_new_string(devs[i].dev));
-		rc = dsa_config_load(devs[i].dev, STATE_DIR, &saved);
+		rc = dsa_config_load(devs[i].dev, DSAMIG_STATE_DIR, &saved);
 		if (rc == -ENOENT) {
 			json_object_object_add(o, "action", json_object_new_string("nothing_to_reset"));
 			if (!a->json)
@@ -213,7 +213,7 @@ static int reset(const char *name, const struct setup_args *a, struct dsa_dev_de
 				       devs[i].dev);
 		} else if (rc) {
 			fprintf(stderr, "%s: %s: %s/%s.json: %s; remove it\n", name, devs[i].dev,
-				STATE_DIR, devs[i].dev, strerror(-rc));
+				DSAMIG_STATE_DIR, devs[i].dev, strerror(-rc));
 			ret = DSAMIG_EXIT_FAILURE;
 		} else if (a->dry_run) {
 			json_object_object_add(o, "action", json_object_new_string("reset"));
@@ -231,7 +231,7 @@ static int reset(const char *name, const struct setup_args *a, struct dsa_dev_de
 					devs[i].dev, e.what, e.reason);
 				ret = DSAMIG_EXIT_FAILURE;
 			} else {
-				dsa_config_forget(devs[i].dev, STATE_DIR);
+				dsa_config_forget(devs[i].dev, DSAMIG_STATE_DIR);
 				json_object_object_add(o, "action", json_object_new_string("reset"));
 				if (!a->json)
 					printf("%s: restored the configuration from before dsamig "
@@ -267,18 +267,18 @@ static int setup_one(const char *name, const struct setup_args *a, const struct 
 		return DSAMIG_EXIT_OK;
 
 	/* Keep the oldest saved configuration: the one from before any setup. */
-	rc = dsa_config_load(d->dev, STATE_DIR, &(struct dsa_dev_desc){ 0 });
+	rc = dsa_config_load(d->dev, DSAMIG_STATE_DIR, &(struct dsa_dev_desc){ 0 });
 	saved = rc == -ENOENT;
-	rc = saved ? dsa_config_save(d, STATE_DIR) : 0;
+	rc = saved ? dsa_config_save(d, DSAMIG_STATE_DIR) : 0;
 	if (rc) {
 		fprintf(stderr, "%s: %s: cannot save its configuration in %s: %s; nothing changed\n",
-			name, d->dev, STATE_DIR, strerror(-rc));
+			name, d->dev, DSAMIG_STATE_DIR, strerror(-rc));
 		return DSAMIG_EXIT_FAILURE;
 	}
 	rc = dsa_setup_apply(d, &p, &e);
 	if (rc) {
 		if (saved)
-			dsa_config_forget(d->dev, STATE_DIR);
+			dsa_config_forget(d->dev, DSAMIG_STATE_DIR);
 		fprintf(stderr, "%s: %s: %s: %s; the device was left as it was (see dmesg)\n",
 			name, d->dev, e.what, e.reason);
 		json_object_object_add(o, "error", json_object_new_string(e.reason));
@@ -287,7 +287,7 @@ static int setup_one(const char *name, const struct setup_args *a, const struct 
 	if (!channel_now(d->dev, d->wq[p.wq].dev, chan, sizeof(chan))) {
 		dsa_restore(d, true, &e);
 		if (saved)
-			dsa_config_forget(d->dev, STATE_DIR);
+			dsa_config_forget(d->dev, DSAMIG_STATE_DIR);
 		fprintf(stderr, "%s: %s: %s: no dmaengine channel appeared; the device was left as "
 			"it was (see dmesg)\n", name, d->dev, d->wq[p.wq].dev);
 		json_object_object_add(o, "error", json_object_new_string("no channel"));

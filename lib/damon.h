@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "noderange.h"
+#include "sysfile.h"
 
 /* Where DAMON's sysfs interface lives under a root ("" = this system). */
 #define DSAMIG_DAMON_ADMIN	"/sys/kernel/mm/damon/admin"
@@ -120,7 +121,7 @@ const char *dsamig_damon_exclusive_user(const char *module_dir);
  * remove the record with the kdamond. A record whose dsamig is dead while
  * its kdamond lives on names a kdamond a killed dsamig left behind.
  */
-#define DSAMIG_DAMON_RECORD	"/run/dsamig/kdamond"
+#define DSAMIG_DAMON_RECORD	DSAMIG_STATE_DIR "/kdamond"
 
 /* Write the record of @d, run by dsamig @verb; its directory is created. */
 int dsamig_damon_record(const struct dsamig_damon *d, const char *verb, const char *path);

@@ -9,6 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* dsamig's state between runs: what setup saved, the kdamond promote runs. */
+#define DSAMIG_STATE_DIR	"/run/dsamig"
+
 /* The whole file, NUL-terminated, to free(); NULL with errno set. */
 char *dsamig_slurp(const char *path);
 
