@@ -157,6 +157,13 @@ static int print_json(const struct compact_report *r, const struct top_session *
 	return 0;
 }
 
+/* One "  NAME  N page(s)" line of the report. */
+static void print_pages(const char *name, uint64_t pages)
+{
+	printf("  %-20s %12llu %s\n", name, (unsigned long long)pages,
+	       dsamig_plural(pages, "page", "pages"));
+}
+
 static void print_human(const struct compact_report *r, const struct top_session *s)
 {
 	unsigned int n;
@@ -166,21 +173,15 @@ static void print_human(const struct compact_report *r, const struct top_session
 		printf("  stopped by %s before the kernel was done: the rest is not compacted\n",
 		       r->signal == SIGTERM ? "SIGTERM" : r->signal == SIGHUP ? "SIGHUP" :
 		       "SIGINT (Ctrl-C)");
-	printf("  %-20s %12llu %s\n", "migrated", (unsigned long long)r->migrated,
-	       dsamig_plural(r->migrated, "page", "pages"));
-	printf("  %-20s %12llu %s\n", "failed", (unsigned long long)r->failed,
-	       dsamig_plural(r->failed, "page", "pages"));
+	print_pages("migrated", r->migrated);
+	print_pages("failed", r->failed);
 	printf("  %-20s %12.0f pages/s\n", "rate",
 	       r->secs > 0 ? (double)r->migrated / r->secs : 0);
 	report_migrate_human(&s->total, r->migrated);
-	for (n = 0; n < 2; n++) {
-		enum dsamig_vmstat_item item = n ? DSAMIG_VMSTAT_compact_isolated :
-						   DSAMIG_VMSTAT_pgmigrate_success;
-
-		printf("  %-20s %12llu %s\n", dsamig_vmstat_name(item),
-		       (unsigned long long)r->vmstat.v[item],
-		       dsamig_plural(r->vmstat.v[item], "page", "pages"));
-	}
+	print_pages(dsamig_vmstat_name(DSAMIG_VMSTAT_pgmigrate_success),
+		    r->vmstat.v[DSAMIG_VMSTAT_pgmigrate_success]);
+	print_pages(dsamig_vmstat_name(DSAMIG_VMSTAT_compact_isolated),
+		    r->vmstat.v[DSAMIG_VMSTAT_compact_isolated]);
 	printf("  fragmentation score  %6s %8s\n", "before", "after");
 	for (n = 0; n < DSAMIG_STATS_NODES; n++)
 		if (dsamig_nodemask_test(&r->nodes, n))
