@@ -84,16 +84,29 @@ moved() {
 
 @test "promote --quota: DAMON moves no more than the quota per second" {
 	memhold_start --mb 64 --node 1 --hot
-	run -0 --separate-stderr "$DSAMIG" promote --from 1 --to 0 --duration 3s --quota 1M --json
-	echo "$output"
+	# Every run stays within the quota.  Whether a short run applies any of
+	# it depends on DAMON's regions: the quota cuts the hottest region at
+	# its start, and until the boundaries close in on memhold's 64 MiB in
+	# node 1's 1 GiB the first MiB tried may be free pages (seen in CI:
+	# bytes_tried 2 MiB, bytes_applied 0).  So up to three runs, each
+	# checked, and one of them must apply something.
+	applied=0
+	for _ in 1 2 3; do
+		run -0 --separate-stderr "$DSAMIG" promote --from 1 --to 0 --duration 4s \
+			--quota 1M --json
+		echo "$output"
+		secs=$(jq '.duration_s | ceil' <<<"$output")
+		[ "$(jq .quota_bytes_per_s <<<"$output")" -eq $((1 << 20)) ]
+		[ "$(jq .bytes_tried <<<"$output")" -le $(((secs + 1) << 20)) ]
+		[ "$(jq '.bytes_applied <= .bytes_tried' <<<"$output")" = true ]
+		[ "$(jq .quota_exceeded <<<"$output")" -gt 0 ]
+		no_leftovers
+		applied=$(jq .bytes_applied <<<"$output")
+		[ "$applied" -eq 0 ] || break
+	done
 	memhold_stop
 	memhold_pid=
-	secs=$(jq '.duration_s | ceil' <<<"$output")
-	[ "$(jq .quota_bytes_per_s <<<"$output")" -eq $((1 << 20)) ]
-	[ "$(jq .bytes_applied <<<"$output")" -gt 0 ]
-	[ "$(jq .bytes_applied <<<"$output")" -le $(((secs + 1) << 20)) ]
-	[ "$(jq .quota_exceeded <<<"$output")" -gt 0 ]
-	no_leftovers
+	[ "$applied" -gt 0 ]
 }
 
 @test "promote with dsamig.ko (backend=dsa over dsasim): the report shows DSA pages" {
