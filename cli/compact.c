@@ -281,7 +281,7 @@ static bool wait_worker(struct top_session *s, int fd, bool tty, unsigned int re
 	return false;
 }
 
-int cmd_compact(int argc, char *argv[])
+int cmd_compact(int argc, char *argv[], struct dsamig_ctx *ctx)
 {
 	struct compact_args a = { 0 };
 	struct compact_result res = { 0 };

@@ -3,15 +3,20 @@
  * The dsamig program: exit statuses and the argument-parsing helpers that
  * every verb uses, so that all of them report usage errors the same way.
  *
- * A verb is int cmd_<verb>(int argc, char *argv[]) in cli/<verb>.c, listed
- * in the cmds[] table of cli/main.c. It gets the command line from the verb
- * on, with argv[0] set to "dsamig <verb>", and returns an exit status.
+ * A verb is int cmd_<verb>(int argc, char *argv[], struct dsamig_ctx *ctx)
+ * in cli/<verb>.c, listed in the cmds[] table of cli/main.c. It gets the
+ * command line from the verb on, with argv[0] and the context's name set to
+ * "dsamig <verb>", and the library context main() made (lib/ctx.h): the
+ * verb parses, makes one library call, and renders what it returns. It
+ * returns an exit status.
  */
 #ifndef DSAMIG_CLI_H
 #define DSAMIG_CLI_H
 
 #include <argp.h>
 #include <stdbool.h>
+
+#include "ctx.h"
 
 #define DSAMIG_EXIT_OK		0	/* done */
 #define DSAMIG_EXIT_FAILURE	1	/* the request was valid, doing it failed */
@@ -72,16 +77,16 @@ void cli_fmt_ns(char *buf, size_t size, double ns);
 void cli_fmt_bytes(char *buf, size_t size, double bytes);
 
 /* The verbs */
-int cmd_compact(int argc, char *argv[]);
-int cmd_demote(int argc, char *argv[]);
-int cmd_get(int argc, char *argv[]);
-int cmd_load(int argc, char *argv[]);
-int cmd_promote(int argc, char *argv[]);
-int cmd_set(int argc, char *argv[]);
-int cmd_setup(int argc, char *argv[]);
-int cmd_unload(int argc, char *argv[]);
-int cmd_stat(int argc, char *argv[]);
-int cmd_status(int argc, char *argv[]);
-int cmd_top(int argc, char *argv[]);
+int cmd_compact(int argc, char *argv[], struct dsamig_ctx *ctx);
+int cmd_demote(int argc, char *argv[], struct dsamig_ctx *ctx);
+int cmd_get(int argc, char *argv[], struct dsamig_ctx *ctx);
+int cmd_load(int argc, char *argv[], struct dsamig_ctx *ctx);
+int cmd_promote(int argc, char *argv[], struct dsamig_ctx *ctx);
+int cmd_set(int argc, char *argv[], struct dsamig_ctx *ctx);
+int cmd_setup(int argc, char *argv[], struct dsamig_ctx *ctx);
+int cmd_unload(int argc, char *argv[], struct dsamig_ctx *ctx);
+int cmd_stat(int argc, char *argv[], struct dsamig_ctx *ctx);
+int cmd_status(int argc, char *argv[], struct dsamig_ctx *ctx);
+int cmd_top(int argc, char *argv[], struct dsamig_ctx *ctx);
 
 #endif /* DSAMIG_CLI_H */

@@ -120,7 +120,7 @@ static int load_params(const struct load_args *a, char *buf, size_t size)
 	return 0;
 }
 
-int cmd_load(int argc, char *argv[])
+int cmd_load(int argc, char *argv[], struct dsamig_ctx *ctx)
 {
 	static struct load_args a;
 	char file[PATH_MAX], version[64], params[1024];
@@ -146,7 +146,7 @@ int cmd_load(int argc, char *argv[])
 			"with 'dsamig set' after loading\n", argv[0]);
 		return DSAMIG_EXIT_FAILURE;
 	}
-	err = dsamig_module_locate(a.module, file, sizeof(file));
+	err = dsamig_module_locate(ctx, a.module, file, sizeof(file));
 	if (err) {
 		if (a.module)
 			fprintf(stderr, "%s: %s: %s; check the path\n", argv[0], a.module,
@@ -156,7 +156,7 @@ int cmd_load(int argc, char *argv[])
 				"pass --module PATH\n", argv[0]);
 		return DSAMIG_EXIT_FAILURE;
 	}
-	err = dsamig_module_file_version(file, version, sizeof(version));
+	err = dsamig_module_file_version(ctx, file, version, sizeof(version));
 	if (err) {
 		fprintf(stderr, "%s: %s: not a dsamig module (%s); check the path\n", argv[0],
 			file, strerror(-err));
@@ -167,7 +167,7 @@ int cmd_load(int argc, char *argv[])
 			"versions\n", argv[0], file, version, DSAMIG_VERSION);
 		return DSAMIG_EXIT_FAILURE;
 	}
-	err = dsamig_module_load(file, params);
+	err = dsamig_module_load(ctx, file, params);
 	switch (err) {
 	case 0:
 		printf("loaded dsamig.ko %s from %s%s%s\n", version, file,
@@ -203,7 +203,7 @@ static const struct argp unload_argp = {
 	       "is not loaded.",
 };
 
-int cmd_unload(int argc, char *argv[])
+int cmd_unload(int argc, char *argv[], struct dsamig_ctx *ctx)
 {
 	int ret, err;
 
@@ -213,7 +213,7 @@ int cmd_unload(int argc, char *argv[])
 	ret = cli_need_root(argv[0], "unload a kernel module");
 	if (ret)
 		return ret;
-	err = dsamig_module_unload();
+	err = dsamig_module_unload(ctx);
 	switch (err) {
 	case 0:
 		printf("unloaded dsamig.ko\n");

@@ -15,12 +15,12 @@
 
 static char progname[] = "dsamig";
 
-static int cmd_help(int argc, char *argv[]);
+static int cmd_help(int argc, char *argv[], struct dsamig_ctx *ctx);
 
 /* Every verb, in the order --help lists them. Only verbs that work belong here. */
 static const struct dsamig_cmd {
 	const char *name;
-	int (*cmd)(int argc, char *argv[]);
+	int (*cmd)(int argc, char *argv[], struct dsamig_ctx *ctx);
 	const char *help;
 } cmds[] = {
 	{ "help", cmd_help, "Show the help of dsamig or of one command" },
@@ -53,14 +53,19 @@ static int unknown_cmd(const char *name)
 	return DSAMIG_EXIT_USAGE;
 }
 
-static int run_cmd(const struct dsamig_cmd *cmd, int argc, char *argv[])
+static int run_cmd(const struct dsamig_cmd *cmd, int argc, char *argv[],
+		   struct dsamig_ctx *ctx)
 {
 	char name[64];
 
 	/* argp and getopt name the program after argv[0] in usage and errors. */
 	snprintf(name, sizeof(name), "dsamig %s", cmd->name);
 	argv[0] = name;
-	return cmd->cmd(argc, argv);
+	if (dsamig_ctx_set_name(ctx, name)) {
+		fprintf(stderr, "dsamig: out of memory\n");
+		return DSAMIG_EXIT_FAILURE;
+	}
+	return cmd->cmd(argc, argv, ctx);
 }
 
 static const struct argp_option global_options[] = {
@@ -144,7 +149,7 @@ static const struct argp help_argp = {
 	.doc = "Show the help of dsamig, or of COMMAND (as 'dsamig COMMAND --help').",
 };
 
-static int cmd_help(int argc, char *argv[])
+static int cmd_help(int argc, char *argv[], struct dsamig_ctx *ctx)
 {
 	static char help_opt[] = "--help";
 	/* Help is asked of the parser, which alone knows argp's own options. */
@@ -161,12 +166,13 @@ static int cmd_help(int argc, char *argv[])
 	cmd = find_cmd(verb);
 	if (!cmd)
 		return unknown_cmd(verb);
-	return run_cmd(cmd, 2, help_argv);
+	return run_cmd(cmd, 2, help_argv, ctx);
 }
 
 int main(int argc, char *argv[])
 {
 	const struct dsamig_cmd *cmd;
+	struct dsamig_ctx *ctx;
 	int verb = 0, err;
 
 	if (argc < 1)
@@ -182,5 +188,12 @@ int main(int argc, char *argv[])
 	cmd = find_cmd(argv[verb]);
 	if (!cmd)
 		return unknown_cmd(argv[verb]);
-	return run_cmd(cmd, argc - verb, argv + verb);
+	/* One context for the verb: its roots, error channel and handles. */
+	if (dsamig_ctx_new(&ctx)) {
+		fprintf(stderr, "dsamig: out of memory\n");
+		return DSAMIG_EXIT_FAILURE;
+	}
+	err = run_cmd(cmd, argc - verb, argv + verb, ctx);
+	dsamig_ctx_free(ctx);
+	return err;
 }

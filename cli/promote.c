@@ -403,7 +403,7 @@ static void run(struct promote_report *r, struct top_session *s, uint64_t t0)
 		fputs("\r\033[K", stderr);
 }
 
-static int cmd_move(int argc, char *argv[], bool demote)
+static int cmd_move(int argc, char *argv[], struct dsamig_ctx *ctx, bool demote)
 {
 	struct promote_args a = { .demote = demote, .hot_pct = 5, .min_age_ns = NSEC,
 				  .duration_ns = 10 * NSEC };
@@ -513,12 +513,12 @@ static int cmd_move(int argc, char *argv[], bool demote)
 	return ret;
 }
 
-int cmd_promote(int argc, char *argv[])
+int cmd_promote(int argc, char *argv[], struct dsamig_ctx *ctx)
 {
-	return cmd_move(argc, argv, false);
+	return cmd_move(argc, argv, ctx, false);
 }
 
-int cmd_demote(int argc, char *argv[])
+int cmd_demote(int argc, char *argv[], struct dsamig_ctx *ctx)
 {
-	return cmd_move(argc, argv, true);
+	return cmd_move(argc, argv, ctx, true);
 }

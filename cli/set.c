@@ -67,7 +67,7 @@ static int not_loaded(const char *name)
 	return DSAMIG_EXIT_FAILURE;
 }
 
-int cmd_set(int argc, char *argv[])
+int cmd_set(int argc, char *argv[], struct dsamig_ctx *ctx)
 {
 	static struct set_args a;
 	unsigned int i, failed;
@@ -120,7 +120,7 @@ static const struct argp get_argp = {
 	       "or all of them.",
 };
 
-int cmd_get(int argc, char *argv[])
+int cmd_get(int argc, char *argv[], struct dsamig_ctx *ctx)
 {
 	struct get_args a = { 0 };
 	char value[DSAMIG_KNOB_VALUE_MAX];

@@ -299,7 +299,7 @@ static int setup_one(const char *name, const struct setup_args *a, const struct 
 	return DSAMIG_EXIT_OK;
 }
 
-int cmd_setup(int argc, char *argv[])
+int cmd_setup(int argc, char *argv[], struct dsamig_ctx *ctx)
 {
 	static struct dsa_dev_desc devs[MAX_DEVS];
 	struct setup_args a = { 0 };

@@ -215,7 +215,7 @@ static int report(FILE *f, struct top_session *s, const struct stat_args *a, cha
 	return 0;
 }
 
-int cmd_stat(int argc, char *argv[])
+int cmd_stat(int argc, char *argv[], struct dsamig_ctx *ctx)
 {
 	struct stat_args a = { 0 };
 	struct top_session s = { 0 };

@@ -167,7 +167,7 @@ static void print_text(struct json_object *st)
 	}
 }
 
-int cmd_status(int argc, char *argv[])
+int cmd_status(int argc, char *argv[], struct dsamig_ctx *ctx)
 {
 	struct json_object *st;
 	bool json = false, ready;

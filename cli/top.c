@@ -269,7 +269,7 @@ static int run_batch(struct top_session *s, const struct top_args *a, const char
 	return ret;
 }
 
-int cmd_top(int argc, char *argv[])
+int cmd_top(int argc, char *argv[], struct dsamig_ctx *ctx)
 {
 	struct top_args a = { .delay_ns = NS_PER_S };
 	struct top_session s;

@@ -15,6 +15,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "ctx.h"
 #include "dsamig.h"
 #include "knobs.h"
 #include "module.h"
@@ -43,9 +44,9 @@ static int copy_path(char *buf, size_t size, const char *path)
 }
 
 /* The installed module by name, as modprobe finds it in modules.dep. */
-static int installed_path(char *buf, size_t size)
+static int installed_path(struct dsamig_ctx *dctx, char *buf, size_t size)
 {
-	struct kmod_ctx *ctx = kmod_new(NULL, NULL);
+	struct kmod_ctx *ctx = dsamig_ctx_kmod(dctx);
 	struct kmod_list *list = NULL;
 	const char *path;
 	int err = -ENOENT;
@@ -58,11 +59,10 @@ static int installed_path(char *buf, size_t size)
 			err = copy_path(buf, size, path);
 		kmod_module_unref_list(list);
 	}
-	kmod_unref(ctx);
 	return err;
 }
 
-int dsamig_module_locate(const char *path, char *buf, size_t size)
+int dsamig_module_locate(struct dsamig_ctx *dctx, const char *path, char *buf, size_t size)
 {
 	char exe[PATH_MAX], tree[PATH_MAX + 128];
 	struct utsname u;
@@ -71,7 +71,7 @@ int dsamig_module_locate(const char *path, char *buf, size_t size)
 
 	if (path)
 		return access(path, R_OK) ? -errno : copy_path(buf, size, path);
-	if (!installed_path(buf, size))
+	if (!installed_path(dctx, buf, size))
 		return 0;
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n < 0)
@@ -95,9 +95,10 @@ int dsamig_module_locate(const char *path, char *buf, size_t size)
 	return copy_path(buf, size, exe);
 }
 
-int dsamig_module_file_version(const char *file, char *buf, size_t size)
+int dsamig_module_file_version(struct dsamig_ctx *dctx, const char *file, char *buf,
+			       size_t size)
 {
-	struct kmod_ctx *ctx = kmod_new(NULL, NULL);
+	struct kmod_ctx *ctx = dsamig_ctx_kmod(dctx);
 	struct kmod_list *info = NULL, *l;
 	struct kmod_module *mod = NULL;
 	int err;
@@ -121,11 +122,10 @@ int dsamig_module_file_version(const char *file, char *buf, size_t size)
 out:
 	if (mod)
 		kmod_module_unref(mod);
-	kmod_unref(ctx);
 	return err;
 }
 
-int dsamig_module_load(const char *file, const char *params)
+int dsamig_module_load(struct dsamig_ctx *dctx, const char *file, const char *params)
 {
 	struct kmod_ctx *ctx;
 	struct kmod_module *mod = NULL;
@@ -133,7 +133,7 @@ int dsamig_module_load(const char *file, const char *params)
 
 	if (dsamig_module_loaded())
 		return -EEXIST;
-	ctx = kmod_new(NULL, NULL);
+	ctx = dsamig_ctx_kmod(dctx);
 	if (!ctx)
 		return -ENOMEM;
 	err = kmod_module_new_from_path(ctx, file, &mod);
@@ -141,11 +141,10 @@ int dsamig_module_load(const char *file, const char *params)
 		err = kmod_module_insert_module(mod, 0, params ? params : "");
 	if (mod)
 		kmod_module_unref(mod);
-	kmod_unref(ctx);
 	return err;
 }
 
-int dsamig_module_unload(void)
+int dsamig_module_unload(struct dsamig_ctx *dctx)
 {
 	struct kmod_ctx *ctx;
 	struct kmod_module *mod = NULL;
@@ -153,7 +152,7 @@ int dsamig_module_unload(void)
 
 	if (!dsamig_module_loaded())
 		return -ENOENT;
-	ctx = kmod_new(NULL, NULL);
+	ctx = dsamig_ctx_kmod(dctx);
 	if (!ctx)
 		return -ENOMEM;
 	err = kmod_module_new_from_name(ctx, DSAMIG_MODULE, &mod);
@@ -161,7 +160,6 @@ int dsamig_module_unload(void)
 		err = kmod_module_remove_module(mod, 0);
 	if (mod)
 		kmod_module_unref(mod);
-	kmod_unref(ctx);
 	return err;
 }
 

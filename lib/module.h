@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct dsamig_ctx;
+
 /* Whether dsamig.ko is loaded (/sys/module/dsamig exists). */
 bool dsamig_module_loaded(void);
 
@@ -22,20 +24,21 @@ int dsamig_module_version(char *buf, size_t size);
  * running executable (build/dsamig → build/kmod/$(uname -r)/dsamig.ko,
  * else kmod/dsamig/dsamig.ko). -ENOENT if none exists.
  */
-int dsamig_module_locate(const char *path, char *buf, size_t size);
+int dsamig_module_locate(struct dsamig_ctx *ctx, const char *path, char *buf, size_t size);
 
 /* The "version" a module file carries (modinfo) into @buf. */
-int dsamig_module_file_version(const char *file, char *buf, size_t size);
+int dsamig_module_file_version(struct dsamig_ctx *ctx, const char *file, char *buf,
+			       size_t size);
 
 /*
  * Insert @file with the parameters @params ("a=1 b=2", may be NULL).
  * -EEXIST: already loaded; -ENODEV: backend dsa and no DMA channel;
  * -EPERM: not allowed; -ENOEXEC: not a module for this kernel.
  */
-int dsamig_module_load(const char *file, const char *params);
+int dsamig_module_load(struct dsamig_ctx *ctx, const char *file, const char *params);
 
 /* Remove the module. -ENOENT: not loaded; -EBUSY: in use. */
-int dsamig_module_unload(void);
+int dsamig_module_unload(struct dsamig_ctx *ctx);
 
 /* Knob @name of the loaded module, without the newline. */
 int dsamig_module_knob_read(const char *name, char *buf, size_t size);
