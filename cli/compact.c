@@ -313,7 +313,7 @@ int cmd_compact(int argc, char *argv[], struct dsamig_ctx *ctx)
 	if (ret)
 		return ret;
 	top_signals(&s, NULL);
-	reason = report_reason(s.dec, "compaction", 0);
+	reason = report_reason(s.dec, "compaction", DSAMIG_REASON_COMPACTION);
 	ret = DSAMIG_EXIT_FAILURE;
 	/* non-blocking: a wake-up by a signal must not block in read() */
 	if (pipe2(pfd, O_CLOEXEC | O_NONBLOCK)) {

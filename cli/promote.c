@@ -448,7 +448,7 @@ static int cmd_move(int argc, char *argv[], struct dsamig_ctx *ctx, bool demote)
 	if (ret)
 		return ret;
 	top_signals(&s, restore_damon);
-	reason = report_reason(s.dec, "damon", 9);
+	reason = report_reason(s.dec, "damon", DSAMIG_REASON_DAMON);
 	build_scheme(&a, &r, &scheme);
 	err = dsamig_damon_create(&damon, DSAMIG_DAMON_ADMIN, &scheme);
 	if (err) {

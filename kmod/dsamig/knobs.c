@@ -20,6 +20,13 @@ const char * const dsamig_backend_names[] = { DSAMIG_BACKENDS(DSAMIG_NAME) };
 const char * const dsamig_reason_names[] = { DSAMIG_REASONS(DSAMIG_NAME) };
 static const char * const wait_names[] = { DSAMIG_WAITS(DSAMIG_NAME) };
 
+/* The reasons knob's bits and the counters' names are enum migrate_reason's. */
+#define DSAMIG_REASON_IS_MR(e, s) \
+	static_assert((int)DSAMIG_REASON_##e == (int)MR_##e, "reason " s " is MR_" #e);
+DSAMIG_REASONS(DSAMIG_REASON_IS_MR)
+/* 7.x adds MR_NEVER (page_owner: never migrated), not a reason to migrate */
+static_assert((int)DSAMIG_NR_REASONS <= (int)MR_TYPES, "reasons the kernel has");
+
 /* The defaults of DSAMIG_KNOBS; a guest test checks that they agree. */
 struct dsamig_knobs dsamig_knobs = {
 	.backend = DSAMIG_BACKEND_DSA,

@@ -87,7 +87,9 @@ enum dsamig_keep { DSAMIG_KEEPS(DSAMIG_ENUM_KEEP) DSAMIG_NR_KEEPS };
 	X(LONGTERM_PIN, "longterm_pin")					\
 	X(DEMOTION, "demotion")						\
 	X(DAMON, "damon")
-#define DSAMIG_NR_REASONS		10
+
+#define DSAMIG_ENUM_REASON(e, s)	DSAMIG_REASON_##e,
+enum dsamig_reason { DSAMIG_REASONS(DSAMIG_ENUM_REASON) DSAMIG_NR_REASONS };
 
 /*
  * Run-time knobs, module parameters under DSAMIG_PARAMS_DIR:
