@@ -30,7 +30,7 @@ teardown() {
 @test "load --backend mt passes its parameters; load and unload are idempotent" {
 	run -0 "$DSAMIG" load --backend mt --threshold 64 --reasons compaction,damon --channels 2
 	# The release as a regular expression: Debian's have a '+' in them.
-	release=$(uname -r | sed 's/[.+]/\\&/g')
+	release=$(re_quote "$(uname -r)")
 	assert_output --regexp "^loaded dsamig.ko $(cat "$TOP/VERSION") from .*/build/kmod/$release/dsamig.ko with backend=mt threshold=64 reasons=compaction,damon channels=2$"
 	[ "$(cat $KNOBS/backend)" = mt ]
 	[ "$(cat $KNOBS/threshold)" = 64 ]

@@ -44,7 +44,7 @@ teardown() {
 	assert_line --regexp '^  dsa0 +disabled '
 	assert_line "DSA          1 device, 0 DMA channels"
 	assert_line "not ready    dsamig.ko is not loaded"
-	assert_line --regexp "^kernel +$(uname -r | sed 's/[.+]/\\&/g') +tested series $series "
+	assert_line --regexp "^kernel +$(re_quote "$(uname -r)") +tested series $series "
 	assert_line "dsamig.ko    not loaded"
 	assert_line "missing      dsamig.ko is not loaded: run 'dsamig load'"
 }

@@ -137,9 +137,9 @@ ENDBR64=f30f1efa
 	[ ! -d /sys/module/dsamig ]
 	run dmesg
 	if "$ktext" migrate_folio_move; then
-		assert_line --regexp "dsamig: migrate_folio_move does not begin with ENDBR64 on $(uname -r | sed 's/[.+]/\\&/g'): .*not loading$"
+		assert_line --regexp "dsamig: migrate_folio_move does not begin with ENDBR64 on $(re_quote "$(uname -r)"): .*not loading$"
 	else
-		assert_line --regexp "dsamig: migrate_folio_move is missing or cannot be probed on $(uname -r | sed 's/[.+]/\\&/g') \(-?[0-9]+\); not loading$"
+		assert_line --regexp "dsamig: migrate_folio_move is missing or cannot be probed on $(re_quote "$(uname -r)") \(-?[0-9]+\); not loading$"
 	fi
 	[ "$(dmesg | grep -c 'not loading')" = 1 ]
 }

@@ -132,3 +132,9 @@ wait_counter() {
 	echo "$1 stayed at $(counter "$1")"
 	return 1
 }
+
+# re_quote STRING: STRING as an extended regular expression that matches it
+# literally (a kernel release: Debian's have '.' and '+' in them).
+re_quote() {
+	sed 's/[][\.*^$+?(){}|]/\\&/g' <<<"$1"
+}
