@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The hooks on a stock kernel (DESIGN.md, "Hook"); none calls a kernel
- * function through a pointer:
+ * The hooks on a stock kernel (DESIGN.md, "Hook"; the functions hooked are
+ * listed once in dsamig_hooks.h, which dsamig status reads too); none calls
+ * a kernel function through a pointer:
  *   mm_migrate_pages_start  tracepoint: claim the task's slot (depth);
  *   mm_migrate_pages        tracepoint: release it;
  *   migration allocators    return probes: record src -> dst of the batch;
@@ -25,6 +26,7 @@
 #include <linux/delay.h>
 #include <linux/uaccess.h>
 #include <linux/utsname.h>
+#include "dsamig_hooks.h"
 #include "internal.h"
 
 /* Tasks inside the redirect target: unload waits for them. */
@@ -163,9 +165,9 @@ static int alloc_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 }
 
 /*
- * The get_new_folio callbacks of the kernels dsamig supports. Each is
- * address-taken, so a real function. A missing optional one only means its
- * migrations get no early copy.
+ * The get_new_folio callbacks of the kernels dsamig supports: the ALLOC
+ * entries of DSAMIG_HOOKS. Each is address-taken, so a real function. A
+ * missing optional one only means its migrations get no early copy.
  */
 struct alloc_hook {
 	const char *name;
@@ -174,15 +176,10 @@ struct alloc_hook {
 	bool registered;
 };
 
-#define ALLOC_HOOK(sym, req) { .name = sym, .required = req }
-static struct alloc_hook allocs[] = {
-	ALLOC_HOOK("compaction_alloc", true),
-	ALLOC_HOOK("alloc_migration_target", true),	/* syscalls, hotplug, CMA, pins; 7.x DAMON */
-	ALLOC_HOOK("alloc_misplaced_dst_folio", false),	/* NUMA balancing */
-	ALLOC_HOOK("alloc_migrate_folio", false),	/* 6.12: demotion, DAMON */
-	ALLOC_HOOK("alloc_demote_folio", false),	/* 7.x: demotion */
-	ALLOC_HOOK("alloc_migration_target_by_mpol", false), /* mbind */
-};
+#define ALLOC_HOOK_ALLOC(sym, need)	{ .name = #sym, .required = DSAMIG_HOOK_##need },
+#define ALLOC_HOOK_COPY(sym, need)
+#define ALLOC_HOOK(sym, need, kind)	ALLOC_HOOK_##kind(sym, need)
+static struct alloc_hook allocs[] = { DSAMIG_HOOKS(ALLOC_HOOK) };
 
 /* Probe misses (no free instance, recursion): a batch with one is untrusted. */
 unsigned long dsamig_hooks_missed(void)
@@ -347,12 +344,25 @@ fail:
 	return err;
 }
 
+/*
+ * The COPY entry of DSAMIG_HOOKS: its name, and the function itself (a
+ * list without exactly one COPY entry does not compile).
+ */
+#define COPY_NAME_COPY(sym)		#sym
+#define COPY_NAME_ALLOC(sym)
+#define COPY_NAME(sym, need, kind)	COPY_NAME_##kind(sym)
+#define COPY_FUNC_COPY(sym)		sym
+#define COPY_FUNC_ALLOC(sym)
+#define COPY_FUNC(sym, need, kind)	COPY_FUNC_##kind(sym)
+
 static int register_copy_hook(void)
 {
-	static const char name[] = "folio_mc_copy";
+	static const char name[] = DSAMIG_HOOKS(COPY_NAME);
 	int err;
 
-	err = check_endbr(name, (unsigned long)folio_mc_copy);
+	/* The redirect target takes the hooked function's place. */
+	BUILD_BUG_ON(!__same_type(&DSAMIG_HOOKS(COPY_FUNC), &dsamig_folio_mc_copy));
+	err = check_endbr(name, (unsigned long)&DSAMIG_HOOKS(COPY_FUNC));
 	if (err)
 		return err;
 	err = ftrace_set_filter(&copy_ops, (unsigned char *)name, strlen(name), 1);
