@@ -1,16 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * dsamig status [--json]: DSA devices, dsamig.ko, what the kernel supports
- * and a remedy for each missing piece. The text is drawn from the same
- * JSON object that --json prints.
+ * and a remedy for each missing piece. The text and --json both render the
+ * one struct dsamig_status the library gathers.
  */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "dsamig.h"
 #include "parse.h"
 #include "status.h"
+
+#define STATUS_NAME(e, s) s,
 
 /* Like systemctl is-active's "inactive": the state was read, it is not ready. */
 #define STATUS_EXIT_NOT_READY	3
@@ -44,150 +49,177 @@ static const struct argp status_argp = {
 	       "3 not ready, 1 error, 2 usage error.",
 };
 
-static struct json_object *get(struct json_object *o, const char *key)
+/* A counter as text: 0 when it could not be read (its JSON has no key). */
+static unsigned long long count(const struct dsamig_status_counter *c)
 {
-	struct json_object *v = NULL;
-
-	json_object_object_get_ex(o, key, &v);
-	return v;
+	return c->read ? (unsigned long long)c->value : 0;
 }
 
-static const char *str(struct json_object *o, const char *key)
+static const char *yes(bool b)
 {
-	struct json_object *v = get(o, key);
-
-	return v ? json_object_get_string(v) : "-";
+	return b ? "yes" : "no";
 }
 
-static long long num(struct json_object *o, const char *key)
+static void print_group(const struct dsa_dev_desc *d, int g)
 {
-	return json_object_get_int64(get(o, key));
+	bool used = false;
+	char name[32];
+	int i;
+
+	for (i = 0; i < d->nr_engines; i++)
+		used |= d->engine[i].group == g;
+	for (i = 0; i < d->nr_wqs; i++)
+		used |= d->wq[i].group == g;
+	if (!used)
+		return;
+	snprintf(name, sizeof(name), "group%d.%d", d->id, g);
+	printf("    %-10s engines", name);
+	for (i = 0; i < d->nr_engines; i++)
+		if (d->engine[i].group == g)
+			printf(" %s", d->engine[i].dev);
+	printf("  wqs");
+	for (i = 0; i < d->nr_wqs; i++)
+		if (d->wq[i].group == g)
+			printf(" %s", d->wq[i].dev);
+	putchar('\n');
 }
 
-static const char *yes(struct json_object *o, const char *key)
+static void print_device(const struct dsa_dev_desc *d)
 {
-	return json_object_get_boolean(get(o, key)) ? "yes" : "no";
-}
+	size_t idle = 0;
+	int g, i;
 
-static void print_device(struct json_object *d)
-{
-	struct json_object *wqs = get(d, "wqs"), *groups = get(d, "groups");
-	size_t i, j, idle = 0;
+	printf("  %-10s %-9s clients %-3d groups %d  engines %d  wqs %d  wq size %d\n",
+	       d->dev, d->state, d->clients, d->max_groups, d->max_engines, d->max_wqs,
+	       d->max_wq_size);
+	for (g = 0; g < d->max_groups && g < DSA_MAX_GROUPS; g++)
+		print_group(d, g);
+	for (i = 0; i < d->nr_wqs; i++) {
+		const struct dsa_wq_desc *w = &d->wq[i];
 
-	printf("  %-10s %-9s clients %-3lld groups %lld  engines %lld  wqs %lld  wq size %lld\n",
-	       str(d, "name"), str(d, "state"), num(d, "clients"), num(d, "max_groups"),
-	       num(d, "max_engines"), num(d, "max_wqs"), num(d, "max_wq_size"));
-	for (i = 0; i < json_object_array_length(groups); i++) {
-		struct json_object *g = json_object_array_get_idx(groups, i);
-		struct json_object *e = get(g, "engines"), *w = get(g, "wqs");
-
-		if (!json_object_array_length(e) && !json_object_array_length(w))
-			continue;
-		printf("    %-10s engines", str(g, "name"));
-		for (j = 0; j < json_object_array_length(e); j++)
-			printf(" %s", json_object_get_string(json_object_array_get_idx(e, j)));
-		printf("  wqs");
-		for (j = 0; j < json_object_array_length(w); j++)
-			printf(" %s", json_object_get_string(json_object_array_get_idx(w, j)));
-		putchar('\n');
-	}
-	for (i = 0; i < json_object_array_length(wqs); i++) {
-		struct json_object *w = json_object_array_get_idx(wqs, i);
-
-		if (num(w, "group") < 0 && !strcmp(str(w, "state"), "disabled")) {
+		if (w->group < 0 && !strcmp(w->state, "disabled")) {
 			idle++;
 			continue;
 		}
-		printf("    %-10s %-6s %-9s size %-4lld %-9s driver %-9s %-8s clients %-3lld %s\n",
-		       str(w, "name"), str(w, "type"), str(w, "mode"), num(w, "size"),
-		       str(w, "wq_name")[0] ? str(w, "wq_name") : "-",
-		       str(w, "driver")[0] ? str(w, "driver") : "-", str(w, "state"),
-		       num(w, "clients"), get(w, "dma_channel") ? str(w, "dma_channel") : "");
+		printf("    %-10s %-6s %-9s size %-4d %-9s driver %-9s %-8s clients %-3d %s\n",
+		       w->dev, w->type, w->shared ? "shared" : "dedicated", w->size,
+		       w->name[0] ? w->name : "-", w->driver[0] ? w->driver : "-", w->state,
+		       w->clients, w->channel);
 	}
 	if (idle)
 		printf("    %zu unconfigured %s\n", idle, dsamig_plural(idle, "wq", "wqs"));
 }
 
-static void print_module(struct json_object *m)
+static void print_module(const struct dsamig_status_module *m)
 {
-	struct json_object *c = get(m, "counters"), *f;
-	const char *const backends[] = { "dsa", "mt", "cpu" };
+	static const enum dsamig_backend backends[] = {
+		DSAMIG_BACKEND_DSA, DSAMIG_BACKEND_MT, DSAMIG_BACKEND_CPU,
+	};
+	static const char *const backend_names[] = { DSAMIG_BACKENDS(STATUS_NAME) };
+	static const char *const cause_names[] = { DSAMIG_CAUSES(STATUS_NAME) };
 	size_t i;
 
-	if (!json_object_get_boolean(get(m, "loaded"))) {
+	if (!m->loaded) {
 		printf("dsamig.ko    not loaded\n");
 		return;
 	}
-	printf("dsamig.ko    %s  ", str(m, "version"));
-	json_object_object_foreach(get(m, "knobs"), k, v)
-		printf(" %s=%s", k, json_object_get_string(v));
-	printf("\n  counters    channels %lld  cpu_path_pages %lld  skipped_copies %lld  errors %lld\n",
-	       num(c, "channels"), num(c, "cpu_path_pages"), num(c, "skipped_copies"),
-	       num(c, "errors"));
+	printf("dsamig.ko    %s  ", m->has_version ? m->version : "-");
+	for (i = 0; i < m->nr_knobs; i++)
+		if (m->knobs[i].read)
+			printf(" %s=%s", m->knobs[i].knob->name, m->knobs[i].value);
+	printf("\n  counters    channels %llu  cpu_path_pages %llu  skipped_copies %llu  errors %llu\n",
+	       count(&m->channels), count(&m->cpu_path_pages), count(&m->skipped_copies),
+	       count(&m->errors));
 	for (i = 0; i < sizeof(backends) / sizeof(backends[0]); i++) {
-		struct json_object *b = get(c, backends[i]);
+		const struct dsamig_status_backend *b = &m->backend[backends[i]];
+		unsigned long long runs = count(&b->runs), pages = count(&b->pages);
+		unsigned long long bytes = count(&b->bytes);
 
-		printf("  %-11s %lld %s  %lld %s  %lld %s\n", backends[i],
-		       num(b, "runs"), dsamig_plural(num(b, "runs"), "run", "runs"),
-		       num(b, "pages"), dsamig_plural(num(b, "pages"), "page", "pages"),
-		       num(b, "bytes"), dsamig_plural(num(b, "bytes"), "byte", "bytes"));
+		printf("  %-11s %llu %s  %llu %s  %llu %s\n", backend_names[backends[i]],
+		       runs, dsamig_plural(runs, "run", "runs"),
+		       pages, dsamig_plural(pages, "page", "pages"),
+		       bytes, dsamig_plural(bytes, "byte", "bytes"));
 	}
 	printf("  fallbacks  ");
-	f = get(c, "fallbacks");
-	json_object_object_foreach(f, cause, n)
-		printf(" %s %lld", cause, (long long)json_object_get_int64(n));
+	for (i = 0; i < DSAMIG_NR_CAUSES; i++)
+		if (m->fallbacks[i].read)
+			printf(" %s %llu", cause_names[i], count(&m->fallbacks[i]));
 	putchar('\n');
 }
 
-static void print_text(struct json_object *st)
+static const char *const tracefs_words[] = {
+	[DSAMIG_TRACEFS_OK] = "yes",
+	[DSAMIG_TRACEFS_NOT_READABLE] = "not readable",
+	[DSAMIG_TRACEFS_NOT_MOUNTED] = "not mounted",
+};
+
+static void print_text(const struct dsamig_status *st)
 {
-	struct json_object *devs = get(st, "devices"), *k = get(st, "kernel");
-	struct json_object *probs = get(st, "problems");
-	size_t i, nr_devs = json_object_array_length(devs);
-	const char *tracefs = str(k, "tracefs_state");
+	const struct dsamig_status_kernel *k = &st->kernel;
+	size_t nr_devs = st->nr_devs > 0 ? (size_t)st->nr_devs : 0, i;
 
-	printf("dsamig       %s\n", str(st, "version"));
+	printf("dsamig       %s\n", DSAMIG_VERSION);
 	printf("kernel       %s  tested series %s  hooks armed %s  tracefs %s  DAMON %s (migrate_hot %s)  IOMMU %s\n",
-	       str(k, "release"), get(k, "tested_series") ? str(k, "tested_series") : "none",
-	       yes(k, "hooks_armed"), !strcmp(tracefs, "ok") ? "yes" :
-	       !strcmp(tracefs, "not_readable") ? "not readable" : "not mounted",
-	       yes(k, "damon"), yes(k, "damon_migrate_hot"), yes(k, "iommu"));
-	printf("DSA          %zu %s, %lld DMA %s\n", nr_devs,
-	       dsamig_plural(nr_devs, "device", "devices"), num(st, "dma_channels"),
-	       dsamig_plural(num(st, "dma_channels"), "channel", "channels"));
+	       k->release, k->tested_series ? k->tested_series : "none", yes(k->hooks_armed),
+	       tracefs_words[k->tracefs], yes(k->damon), yes(k->damon_migrate_hot),
+	       yes(k->iommu));
+	printf("DSA          %zu %s, %u DMA %s\n", nr_devs,
+	       dsamig_plural(nr_devs, "device", "devices"), st->dma_channels,
+	       dsamig_plural(st->dma_channels, "channel", "channels"));
 	for (i = 0; i < nr_devs; i++)
-		print_device(json_object_array_get_idx(devs, i));
-	print_module(get(st, "module"));
-	printf("%-12s %s\n", json_object_get_boolean(get(st, "ready")) ? "ready" : "not ready",
-	       str(st, "readiness"));
-	for (i = 0; i < json_object_array_length(probs); i++) {
-		struct json_object *p = json_object_array_get_idx(probs, i);
+		print_device(&st->devs[i]);
+	print_module(&st->module);
+	printf("%-12s %s\n", st->ready ? "ready" : "not ready", st->readiness);
+	for (i = 0; i < st->nr_problems; i++)
+		printf("missing      %s: %s\n", st->problems[i].problem, st->problems[i].remedy);
+}
 
-		printf("missing      %s: %s\n", str(p, "problem"), str(p, "remedy"));
-	}
+static int print_json(const struct dsamig_status *st)
+{
+	struct json_object *o = dsamig_status_to_json(st);
+	const char *text;
+	int ret = -ENOMEM;
+
+	if (!o)
+		goto out;
+	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+					      JSON_C_TO_STRING_SPACED |
+					      JSON_C_TO_STRING_NOSLASHESCAPE);
+	if (!text)
+		goto out_put;
+	printf("%s\n", text);
+	ret = 0;
+out_put:
+	json_object_put(o);
+out:
+	return ret;
 }
 
 int cmd_status(int argc, char *argv[], struct dsamig_ctx *ctx)
 {
-	struct json_object *st;
-	bool json = false, ready;
-	int ret;
+	struct dsamig_status *st;
+	bool json = false;
+	int ret, err;
 
 	ret = cli_parse_args(&status_argp, argc, argv, 0, &json);
 	if (ret)
 		return ret;
-	st = dsamig_status_json();
-	if (!st) {
-		fprintf(stderr, "%s: out of memory\n", argv[0]);
-		return DSAMIG_EXIT_FAILURE;
-	}
-	if (json)
-		printf("%s\n", json_object_to_json_string_ext(st, JSON_C_TO_STRING_PRETTY |
-							      JSON_C_TO_STRING_SPACED |
-							      JSON_C_TO_STRING_NOSLASHESCAPE));
-	else
+	err = dsamig_status_gather(ctx, &st);
+	if (err)
+		goto fail;
+	if (json) {
+		err = print_json(st);
+		if (err)
+			goto fail_free;
+	} else {
 		print_text(st);
-	ready = json_object_get_boolean(get(st, "ready"));
-	json_object_put(st);
-	return ready ? DSAMIG_EXIT_OK : STATUS_EXIT_NOT_READY;
+	}
+	ret = st->ready ? DSAMIG_EXIT_OK : STATUS_EXIT_NOT_READY;
+	dsamig_status_free(st);
+	return ret;
+fail_free:
+	dsamig_status_free(st);
+fail:
+	dsamig_err(ctx, "cannot gather the status: %s", strerror(-err));
+	return DSAMIG_EXIT_FAILURE;
 }

@@ -92,6 +92,15 @@ as_nobody() {
 	jq -e '.problems | map(.id) | index("module_not_loaded")' <<<"$output"
 	# The hook targets are looked up by name, which anyone may read.
 	jq -e '.kernel.missing_hook_targets | type == "array"' <<<"$output"
+	# The keys, in order (dsamig-status(8)): one added is added here and there.
+	jq -e 'keys_unsorted == ["version", "devices", "dma_channels", "module", "kernel",
+				 "problems", "ready", "readiness"]' <<<"$output"
+	jq -e '.module == {"loaded": false, "version": null, "knobs": null, "counters": null}' \
+		<<<"$output"
+	jq -e '.kernel | keys_unsorted == ["release", "tested_series", "hooks_armed", "tracefs",
+					   "tracefs_state", "damon", "damon_migrate_hot", "iommu",
+					   "missing_hook_targets"]' <<<"$output"
+	jq -e '.problems | all(keys_unsorted == ["id", "problem", "remedy"])' <<<"$output"
 	run -3 as_nobody status
 	assert_line --regexp '^dsamig +[0-9.]+$'
 	assert_line "not ready    dsamig.ko is not loaded"

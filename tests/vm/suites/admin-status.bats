@@ -68,6 +68,11 @@ teardown() {
 	[ "$(jq -r '.devices[0].groups[0].engines[0]' <<<"$st")" = engine0.0 ]
 	[ "$(jq -r '.module.version' <<<"$st")" = "$(cat "$TOP/VERSION")" ]
 	[ "$(jq -r '.module.knobs.threshold' <<<"$st")" = 64 ]
+	# Whole-number knobs are JSON numbers, the others strings.
+	jq -e '.module.knobs | .threshold == 64 and
+		([.threshold, .max_batch, .channels, .timeout_ms, .mt_threads] | all(type == "number")) and
+		([.backend, .reasons, .dma_match, .wait] | all(type == "string"))' <<<"$st"
+	jq -e '.module.knobs | length == 9' <<<"$st"
 	[ "$(jq -r '.module.counters.channels' <<<"$st")" = 1 ]
 	[ "$(jq -r '.module.counters.dsa.runs' <<<"$st")" -ge 0 ]
 	[ "$(jq -r '.kernel.hooks_armed' <<<"$st")" = true ]
