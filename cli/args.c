@@ -10,9 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "compact.h"
 #include "dsamig.h"
-#include "nodemask.h"
 
 static error_t quiet_parser(int key, char *arg, struct argp_state *state)
 {
@@ -69,32 +67,4 @@ int cli_usage_error(const struct argp_state *state, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "; see '%s --help'\n", state->name);
 	return EINVAL;
-}
-
-int cli_nodes_with_memory(const char *name, struct dsamig_nodemask *mem)
-{
-	int err = dsamig_nodes_with_memory(mem);
-
-	if (!err)
-		return DSAMIG_EXIT_OK;
-	fprintf(stderr, "%s: cannot read the nodes with memory: %s; "
-		"is /sys/devices/system/node there?\n", name, strerror(-err));
-	return DSAMIG_EXIT_FAILURE;
-}
-
-int cli_node_has_memory(const char *name, const char *what, unsigned int node,
-			const struct dsamig_nodemask *mem)
-{
-	char path[64];
-
-	if (dsamig_nodemask_test(mem, node))
-		return DSAMIG_EXIT_OK;
-	snprintf(path, sizeof(path), "/sys/devices/system/node/node%u", node);
-	if (access(path, F_OK))
-		fprintf(stderr, "%s: %snode %u does not exist; see /sys/devices/system/node/online\n",
-			name, what, node);
-	else
-		fprintf(stderr, "%s: %snode %u has no memory; see "
-			"/sys/devices/system/node/has_memory\n", name, what, node);
-	return DSAMIG_EXIT_FAILURE;
 }

@@ -56,22 +56,6 @@ struct dsamig_knob_set;
 void cli_knob_apply_error(const char *name, const struct dsamig_knob_set *s, int err,
 			  bool reading);
 
-struct dsamig_nodemask;
-
-/*
- * The nodes with memory into @mem: DSAMIG_EXIT_OK, or a one-line error on
- * stderr and DSAMIG_EXIT_FAILURE.
- */
-int cli_nodes_with_memory(const char *name, struct dsamig_nodemask *mem);
-
-/*
- * DSAMIG_EXIT_OK when @node is in @mem (the nodes with memory); else
- * "<name>: <what>node N does not exist; ..." or "... has no memory; ..."
- * on stderr and DSAMIG_EXIT_FAILURE. @what is "" or a word and a space.
- */
-int cli_node_has_memory(const char *name, const char *what, unsigned int node,
-			const struct dsamig_nodemask *mem);
-
 /* Human units, "12.5 us", "3.2 MiB", in cli/units.c. */
 void cli_fmt_ns(char *buf, size_t size, double ns);
 void cli_fmt_bytes(char *buf, size_t size, double bytes);

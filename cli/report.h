@@ -1,36 +1,35 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What dsamig compact, promote and demote report alike: the reason value
- * of a migration kind, and how dsamig.ko copied the pages (per backend,
- * setup against transfer time, and the CPU copies), as text or JSON.
+ * The report output of dsamig compact, promote, demote and stat: JSON, and
+ * the human lines compact, promote and demote print alike:
+ * the time in migrate_pages(), and how dsamig.ko copied the pages (per
+ * backend, setup against transfer time, and the CPU copies). Their JSON is
+ * the library's (dsamig_result_to_json in lib/stats_json.h).
  */
 #ifndef DSAMIG_CLI_REPORT_H
 #define DSAMIG_CLI_REPORT_H
 
-#include <stdint.h>
+#include <stdio.h>
 
 #include <json-c/json.h>
 
-#include "top.h"
-
-/* The reason value the kernel names @name ("compaction", "damon"), or @fallback. */
-unsigned int report_reason(const struct dsamig_decoder *d, const char *name,
-			   unsigned int fallback);
-
-void report_add_u64(struct json_object *o, const char *key, uint64_t v);
+#include "ctx.h"
+#include "session.h"
 
 /*
- * The time inside migrate_pages() calls (mm_migrate_pages_start to
- * mm_migrate_pages) and @pages per second of it: "migrate_pages_s" and
- * "pages_per_migrate_s", or a line "in migrate_pages()".
+ * Print @j (which it puts; NULL: out of memory) on @f with the library's
+ * printer: DSAMIG_EXIT_OK, also when the reader went away (EPIPE), else an
+ * error line and DSAMIG_EXIT_FAILURE.
  */
-void report_migrate_json(struct json_object *o, const struct dsamig_stats *st, uint64_t pages);
-void report_migrate_human(const struct dsamig_stats *st, uint64_t pages);
+int cli_print_json(struct dsamig_ctx *ctx, FILE *f, struct json_object *j);
 
-/* {"dsa": {...}, "mt": {...}, "cpu": {...}, "cpu_copy": {...}} */
-struct json_object *report_copy_json(const struct dsamig_stats *st);
+/* "in migrate_pages()": the time inside its calls and the pages/s of it. */
+void report_migrate_human(const struct dsamig_session_result *m);
 
 /* The copy breakdown as indented lines, or that dsamig.ko is not loaded. */
-void report_copy_human(const struct top_session *s);
+void report_copy_human(const struct dsamig_session_result *m);
+
+/* "interrupted" and the line naming the stop signal. */
+const char *report_signal_name(int sig);
 
 #endif /* DSAMIG_CLI_REPORT_H */

@@ -138,8 +138,7 @@ int cmd_get(int argc, char *argv[], struct dsamig_ctx *ctx)
 	for (i = 0; i < a.n; i++) {
 		err = dsamig_module_knob_read(a.knob[i]->name, value, sizeof(value));
 		if (err) {
-			fprintf(stderr, "%s: cannot read %s: %s\n", argv[0], a.knob[i]->name,
-				strerror(-err));
+			dsamig_err(ctx, "cannot read %s: %s", a.knob[i]->name, strerror(-err));
 			return DSAMIG_EXIT_FAILURE;
 		}
 		printf("%s=%s\n", a.knob[i]->name, value);

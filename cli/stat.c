@@ -2,24 +2,19 @@
 /*
  * dsamig stat -- COMMAND: trace while COMMAND runs, then print the
  * migrations of that period, as perf stat does for counters, and exit with
- * COMMAND's status.
+ * COMMAND's status. The action is the library's (lib/stat_run.h); this is
+ * its command line and its human summary.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
+
+#include <json-c/json.h>
 
 #include "dsamig.h"
+#include "stat_run.h"
 #include "stats_json.h"
 #include "top.h"
-
-#define EXIT_NOT_FOUND	127	/* as the shell, when COMMAND cannot run */
 
 struct stat_args {
 	bool json;
@@ -83,7 +78,7 @@ static void hist_line(FILE *f, const char *name, const struct dsamig_hist *h, bo
 	fputc('\n', f);
 }
 
-void top_print_summary(FILE *f, const struct top_session *s, const struct dsamig_stats *st,
+void top_print_summary(FILE *f, const struct dsamig_session *s, const struct dsamig_stats *st,
 		       double secs)
 {
 	static const char *const phase[DSAMIG_NR_PHASES] = { "sg", "map", "submit", "wait", "unmap" };
@@ -139,91 +134,34 @@ void top_print_summary(FILE *f, const struct top_session *s, const struct dsamig
 		(unsigned long long)st->lost_events, (unsigned long long)st->events);
 }
 
-static pid_t spawn(char *argv[], int *err_pipe)
+/* The totals of COMMAND @argv, to @f: standard error or the -o FILE. */
+static int report(FILE *f, const struct dsamig_session *s, const struct stat_args *a,
+		  char *argv[], const struct dsamig_stat_result *r)
 {
-	int pfd[2];
-	pid_t pid;
+	struct json_object *j;
+	int err;
 
-	if (pipe2(pfd, O_CLOEXEC))
-		return -1;
-	pid = fork();
-	if (pid < 0) {
-		close(pfd[0]);
-		close(pfd[1]);
-		return -1;
+	if (!a->json) {
+		fprintf(f, "\n Migration statistics for '%s' (%.2f s):\n\n", argv[0], r->secs);
+		top_print_summary(f, s, &s->total, r->secs);
+		fputc('\n', f);
+		return ferror(f) ? -EIO : 0;
 	}
-	if (pid == 0) {
-		int e;
-
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGHUP, SIG_DFL);
-		close(pfd[0]);
-		execvp(argv[0], argv);
-		e = errno;
-		if (write(pfd[1], &e, sizeof(e)) < 0)
-			_exit(EXIT_NOT_FOUND);
-		_exit(EXIT_NOT_FOUND);
-	}
-	close(pfd[1]);
-	*err_pipe = pfd[0];
-	return pid;
-}
-
-/* The Unix time now, with its sub-second part. */
-static double unix_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int report_json(FILE *f, struct top_session *s, char *argv[], int status,
-		       double secs, double end)
-{
-	struct json_object *j, *args;
-	char buf[32];
-	int i;
-
-	j = dsamig_stats_json(&s->total, s->dec, secs, s->module);
+	j = dsamig_stat_result_to_json(s, argv, r);
 	if (!j)
 		return -ENOMEM;
-	args = json_object_new_array();
-	for (i = 0; argv[i]; i++)
-		json_object_array_add(args, json_object_new_string(argv[i]));
-	snprintf(buf, sizeof(buf), "%.3f", end);
-	json_object_object_add(j, "time", json_object_new_double_s(end, buf));
-	json_object_object_add(j, "command", json_object_new_string(argv[0]));
-	json_object_object_add(j, "argv", args);
-	json_object_object_add(j, "exit_status", json_object_new_int(
-		WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)));
-	fprintf(f, "%s\n", json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN));
+	err = dsamig_json_print(f, j);
 	json_object_put(j);
-	return 0;
-}
-
-/* The totals of COMMAND @argv, to @f: standard error or the -o FILE. */
-static int report(FILE *f, struct top_session *s, const struct stat_args *a, char *argv[],
-		  int status, double secs, double end)
-{
-	if (a->json)
-		return report_json(f, s, argv, status, secs, end);
-	fprintf(f, "\n Migration statistics for '%s' (%.2f s):\n\n", argv[0], secs);
-	top_print_summary(f, s, &s->total, secs);
-	fputc('\n', f);
-	return 0;
+	return err;
 }
 
 int cmd_stat(int argc, char *argv[], struct dsamig_ctx *ctx)
 {
 	struct stat_args a = { 0 };
-	struct top_session s = { 0 };
-	struct sigaction ign = { .sa_handler = SIG_IGN };
-	int ret, status = 0, err_pipe = -1, exec_err = 0, pidfd = -1;
+	struct dsamig_stat_result r;
+	struct dsamig_session s;
 	FILE *out = stderr;
-	uint64_t t0, t1;
-	pid_t pid;
+	int ret, err;
 
 	ret = cli_parse_args(&stat_argp, argc, argv, ARGP_IN_ORDER, &a);
 	if (ret)
@@ -235,63 +173,31 @@ int cmd_stat(int argc, char *argv[], struct dsamig_ctx *ctx)
 	if (a.output) {
 		out = fopen(a.output, "we");
 		if (!out) {
-			fprintf(stderr, "%s: cannot write '%s': %s; check the path\n", argv[0],
-				a.output, strerror(errno));
+			dsamig_err(ctx, "cannot write '%s': %s; check the path", a.output,
+				   strerror(errno));
 			return DSAMIG_EXIT_FAILURE;
 		}
 	}
-	ret = top_session_open(&s, argv[0]);
-	if (ret)
+	ret = DSAMIG_EXIT_FAILURE;
+	if (dsamig_session_open(ctx, &s))
 		goto out_close;
-	top_signals(&s, NULL);
-	/* Like perf stat: Ctrl-C goes to COMMAND; dsamig prints what it saw. */
-	sigemptyset(&ign.sa_mask);
-	sigaction(SIGINT, &ign, NULL);
-	sigaction(SIGQUIT, &ign, NULL);
-
-	t0 = top_now_ns();
-	pid = spawn(&argv[a.cmd], &err_pipe);
-	if (pid < 0) {
-		fprintf(stderr, "%s: cannot start '%s': %s\n", argv[0], argv[a.cmd], strerror(errno));
-		ret = DSAMIG_EXIT_FAILURE;
+	err = dsamig_stat_run(&s, &argv[a.cmd], &r);
+	if (err) {
+		ret = err == -ENOEXEC ? r.exit_status : DSAMIG_EXIT_FAILURE;
 		goto out_session;
 	}
-	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	for (;;) {
-		/* Drain every 200 ms while COMMAND runs, so that the buffers never fill. */
-		top_wait(&s, top_now_ns() + 200000000ULL, pidfd);
-		ret = waitpid(pid, &status, WNOHANG);
-		if (ret == pid || (ret < 0 && errno != EINTR))
-			break;
-		if (top_stop == SIGTERM || top_stop == SIGHUP)
-			kill(pid, (int)top_stop);
-		top_stop = 0;
-	}
-	t1 = top_now_ns();
-	if (read(err_pipe, &exec_err, sizeof(exec_err)) != sizeof(exec_err))
-		exec_err = 0;
-	if (exec_err) {
-		fprintf(stderr, "%s: cannot run '%s': %s\n", argv[0], argv[a.cmd], strerror(exec_err));
-		ret = EXIT_NOT_FOUND;
+	err = report(out, &s, &a, &argv[a.cmd], &r);
+	if (err) {
+		dsamig_err(ctx, "cannot print the totals: %s", strerror(-err));
 		goto out_session;
 	}
-	top_interval(&s);
-	if (report(out, &s, &a, &argv[a.cmd], status, (double)(t1 - t0) / 1e9, unix_now())) {
-		fprintf(stderr, "%s: out of memory for the report\n", argv[0]);
-		ret = DSAMIG_EXIT_FAILURE;
-		goto out_session;
-	}
-	ret = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	ret = r.exit_status;
 
 out_session:
-	if (pidfd >= 0)
-		close(pidfd);
-	if (err_pipe >= 0)
-		close(err_pipe);
-	top_session_close(&s);
+	dsamig_session_close(&s);
 out_close:
 	if (a.output && fclose(out)) {
-		fprintf(stderr, "%s: cannot write '%s': %s\n", argv[0], a.output, strerror(errno));
+		dsamig_err(ctx, "cannot write '%s': %s", a.output, strerror(errno));
 		ret = DSAMIG_EXIT_FAILURE;
 	}
 	return ret;

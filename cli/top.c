@@ -115,7 +115,7 @@ static void print_text_header(void)
 	       "DSA pg/s", "CPU pg/s", "SETUP ns/pg", "XFER ns/pg", "COMPACT", "LOST");
 }
 
-static void print_text(const struct top_session *s)
+static void print_text(const struct dsamig_session *s)
 {
 	const struct dsamig_stats *d = &s->delta;
 	const struct dsamig_offload *dsa = &d->offload[DSAMIG_BACKEND_DSA];
@@ -154,7 +154,7 @@ static void print_csv_offload(const struct dsamig_offload *o)
 }
 
 /* CSV columns: fixed at start from the reasons the kernel names. */
-static void print_csv(const struct top_session *s, bool header)
+static void print_csv(const struct dsamig_session *s, bool header)
 {
 	static const char *const backends[] = { "dsa", "mt" };
 	const struct dsamig_stats *d = &s->delta;
@@ -195,7 +195,7 @@ static void print_csv(const struct top_session *s, bool header)
 	       (unsigned long long)d->damos_bytes);
 }
 
-static int print_json(const struct top_session *s)
+static int print_json(const struct dsamig_session *s)
 {
 	struct json_object *j = dsamig_stats_json(&s->delta, s->dec, s->delta_s, s->module);
 	double now = wall_clock(NULL, 0);
@@ -219,13 +219,13 @@ static int batch_written(const char *cmd, bool *done)
 	if (fflush(stdout) != EOF && !ferror(stdout))
 		return DSAMIG_EXIT_OK;
 	*done = true;
-	if (errno == EPIPE || top_stop == SIGPIPE)
+	if (errno == EPIPE || dsamig_session_stop == SIGPIPE)
 		return DSAMIG_EXIT_OK;
 	fprintf(stderr, "%s: cannot write the output: %s\n", cmd, strerror(errno));
 	return DSAMIG_EXIT_FAILURE;
 }
 
-static int run_batch(struct top_session *s, const struct top_args *a, const char *cmd)
+static int run_batch(struct dsamig_session *s, const struct top_args *a, const char *cmd)
 {
 	uint64_t next = s->start_ns;
 	unsigned long n = 0;
@@ -238,14 +238,14 @@ static int run_batch(struct top_session *s, const struct top_args *a, const char
 		print_text_header();
 	}
 	ret = batch_written(cmd, &done);
-	while (!done && !top_stop) {
+	while (!done && !dsamig_session_stop) {
 		next += a->delay_ns;
 		if (a->duration_ns && next > s->start_ns + a->duration_ns)
 			next = s->start_ns + a->duration_ns;
-		top_wait(s, next, -1);
-		if (top_stop)
+		dsamig_session_wait(s, next, -1);
+		if (dsamig_session_stop)
 			break;
-		top_interval(s);
+		dsamig_session_interval(s);
 		switch (a->format) {
 		case FMT_TEXT:
 			print_text(s);
@@ -272,7 +272,7 @@ static int run_batch(struct top_session *s, const struct top_args *a, const char
 int cmd_top(int argc, char *argv[], struct dsamig_ctx *ctx)
 {
 	struct top_args a = { .delay_ns = NS_PER_S };
-	struct top_session s;
+	struct dsamig_session s;
 	int ret;
 
 	ret = cli_parse_args(&top_argp, argc, argv, 0, &a);
@@ -285,15 +285,14 @@ int cmd_top(int argc, char *argv[], struct dsamig_ctx *ctx)
 	ret = cli_need_root(argv[0], "trace migrations (tracefs)");
 	if (ret)
 		return ret;
-	ret = top_session_open(&s, argv[0]);
-	if (ret)
-		return ret;
+	if (dsamig_session_open(ctx, &s))
+		return DSAMIG_EXIT_FAILURE;
 	if (a.batch) {
-		top_signals(&s, NULL);
+		dsamig_session_signals(&s, NULL);
 		ret = run_batch(&s, &a, argv[0]);
 	} else {
 		ret = top_tui_run(&s, a.delay_ns, a.duration_ns, a.iterations);
 	}
-	top_session_close(&s);
+	dsamig_session_close(&s);
 	return ret;
 }

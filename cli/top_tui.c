@@ -37,7 +37,7 @@ struct layout {
 };
 
 struct tui {
-	struct top_session *s;
+	struct dsamig_session *s;
 	bool paused, totals, help;
 	int y;			/* next row */
 	int x, w;		/* the columns drawn into */
@@ -182,7 +182,7 @@ static const char *ns_str(double ns)
 
 static void draw_header(struct tui *t)
 {
-	struct top_session *s = t->s;
+	struct dsamig_session *s = t->s;
 	const struct dsamig_stats *v = view(t);
 	char clock[16], every[16];
 	time_t now = time(NULL);
@@ -715,7 +715,7 @@ static bool handle_keys(struct tui *t)
 			t->paused = !t->paused;
 			break;
 		case 'r':
-			top_reset(t->s);
+			dsamig_session_reset(t->s);
 			break;
 		case 't':
 			t->totals = !t->totals;
@@ -731,14 +731,14 @@ static bool handle_keys(struct tui *t)
 	return true;
 }
 
-int top_tui_run(struct top_session *s, uint64_t interval_ns, uint64_t duration_ns,
+int top_tui_run(struct dsamig_session *s, uint64_t interval_ns, uint64_t duration_ns,
 		unsigned long iterations)
 {
 	struct tui t = { .s = s, .interval_ns = interval_ns };
 	uint64_t next = s->start_ns + interval_ns;
 	unsigned long n = 0;
 
-	top_signals(s, tui_restore);
+	dsamig_session_signals(s, tui_restore);
 	if (!initscr())
 		return DSAMIG_EXIT_FAILURE;
 	curses_on = true;
@@ -750,10 +750,11 @@ int top_tui_run(struct top_session *s, uint64_t interval_ns, uint64_t duration_n
 	nodelay(stdscr, TRUE);
 	curs_set(0);
 	draw(&t);
-	while (!top_stop) {
-		bool key = top_wait(s, next, STDIN_FILENO);
+	while (!dsamig_session_stop) {
+		/* a key, or SIGWINCH (curses queues KEY_RESIZE) */
+		bool key = dsamig_session_wait(s, next, STDIN_FILENO) != DSAMIG_WAKE_DEADLINE;
 
-		if (top_stop)
+		if (dsamig_session_stop)
 			break;
 		if (key) {
 			if (!handle_keys(&t))
@@ -761,7 +762,7 @@ int top_tui_run(struct top_session *s, uint64_t interval_ns, uint64_t duration_n
 			draw(&t);
 			continue;
 		}
-		top_interval(s);
+		dsamig_session_interval(s);
 		n++;
 		next += interval_ns;
 		if (!t.paused)

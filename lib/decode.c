@@ -214,6 +214,17 @@ unsigned int dsamig_decoder_nr_reasons(const struct dsamig_decoder *d)
 	return d->nr_reasons;
 }
 
+unsigned int dsamig_decoder_find_reason(const struct dsamig_decoder *d, const char *name,
+					unsigned int fallback)
+{
+	unsigned int r;
+
+	for (r = 0; d && r < DSAMIG_MAX_REASONS; r++)
+		if (d->reason[r] && !strcmp(d->reason[r], name))
+			return r;
+	return fallback;
+}
+
 static unsigned long long get(const struct source *src, unsigned int f, const void *data)
 {
 	unsigned long long v = 0;

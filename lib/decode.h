@@ -66,6 +66,13 @@ const char *dsamig_decoder_reason(const struct dsamig_decoder *d, unsigned int r
 unsigned int dsamig_decoder_nr_reasons(const struct dsamig_decoder *d);
 
 /*
+ * The value of the reason the kernel names @name, or @fallback (@d may be
+ * NULL): where this kernel's print format puts "damon", not where 6.12 did.
+ */
+unsigned int dsamig_decoder_find_reason(const struct dsamig_decoder *d, const char *name,
+					unsigned int fallback);
+
+/*
  * Decode every event of one sub-buffer as read from trace_pipe_raw, or of a
  * kbuffer already loaded with one, into @s. Returns the number of events
  * decoded (of any kind) or a negative errno for a sub-buffer that is not one.

@@ -63,7 +63,4 @@ bool dsamig_trace_module_loaded(const struct dsamig_trace *t);
 /* How many CPUs use the memory-mapped reader. */
 unsigned int dsamig_trace_mapped_cpus(const struct dsamig_trace *t);
 
-/* The current value of dsamig.ko knob @name, or -ENOENT without the module. */
-int dsamig_knob_read(const char *name, char *buf, size_t size);
-
 #endif /* DSAMIG_TRACE_H */

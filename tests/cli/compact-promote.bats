@@ -112,7 +112,7 @@ as_nobody() {
 	assert_equal "$stderr" ""
 	assert_line --partial 'dsamig-promote, dsamig-demote - '
 	for key in action from to ranges start end hot_percent min_age_s quota_bytes_per_s \
-		duration_s interrupted kdamond_died regions_tried bytes_tried regions_applied \
+		duration_s interrupted kdamond_died kdamond_left regions_tried bytes_tried regions_applied \
 		bytes_applied quota_exceeded pages_applied pages_per_s pages_migrated pages_failed \
 		vmstat pgmigrate_success pgmigrate_fail module_loaded copy lost_events; do
 		run -0 man_section "$top/man/dsamig-promote.8" OUTPUT

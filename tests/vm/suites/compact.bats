@@ -79,7 +79,11 @@ slow_compaction() {
 	memhold_pid=
 	[ "$(jq .module_loaded <<<"$output")" = true ]
 	[ "$(jq .pages_migrated <<<"$output")" -gt 0 ]
-	[ "$(jq '.copy.cpu.pages + .copy.cpu_copy.pages' <<<"$output")" -gt 0 ]
+	[ "$(jq '.copy.cpu.pages + .copy.cpu.backend_pages' <<<"$output")" -gt 0 ]
+	# copy is top's object, with top's keys (cpu: the CPU path and the cpu backend's runs)
+	jq -e '(.copy.cpu | has("copies") and has("backend_runs")) and
+		(.copy.dsa | has("sg_ns") and has("error_runs")) and (.copy | has("cpu_copy") | not)' \
+		<<<"$output"
 }
 
 @test "compact: a node without memory is a clear error, nothing changed" {

@@ -64,6 +64,9 @@ moved() {
 	[ "$(jq '.ranges | length' <<<"$output")" -ge 1 ]
 	[ "$(jq .module_loaded <<<"$output")" = false ]
 	[ "$(jq .lost_events <<<"$output")" -eq 0 ]
+	# vmstat is compact's object, every counter; the kdamond was removed
+	jq -e '(.vmstat | has("compact_isolated") and has("pgmigrate_fail")) and
+		.kdamond_left == false' <<<"$output"
 	no_leftovers
 }
 
