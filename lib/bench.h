@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * dsamig bench and calibrate: the time to copy N pages through each of
+ * dsamig.ko's backends, split into the phases the tracepoints define, at
+ * two levels: the copy path alone (the module's debugfs bench interface,
+ * kmod/dsamig/README.md) and whole migrations (move_pages() of N pages
+ * between two nodes, traced in a session). Medians and spread over repeats.
+ */
+#ifndef DSAMIG_BENCH_H
+#define DSAMIG_BENCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <json-c/json.h>
+
+#include "ctx.h"
+#include "dsamig.h"
+#include "session.h"
+#include "stats.h"
+
+#define DSAMIG_BENCH_MAX_SIZES	32
+#define DSAMIG_BENCH_MAX_POINTS	(DSAMIG_BENCH_MAX_SIZES * DSAMIG_NR_BACKENDS)
+#define DSAMIG_BENCH_MAX_REPEATS	1000
+
+enum dsamig_bench_level {
+	DSAMIG_BENCH_COPY,		/* the module's copy path alone (debugfs) */
+	DSAMIG_BENCH_MIGRATE,		/* move_pages() between the nodes */
+};
+
+/* One size: @pages base pages per batch in folios of order @order (0 or 9). */
+struct dsamig_bench_size {
+	unsigned int pages, order;
+};
+
+struct dsamig_bench_req {
+	enum dsamig_bench_level level;
+	unsigned int src, dst;			/* nodes */
+	struct dsamig_bench_size sizes[DSAMIG_BENCH_MAX_SIZES];
+	unsigned int nr_sizes;
+	unsigned int backends;			/* bit per enum dsamig_backend (not off) */
+	unsigned int repeats;			/* per size and backend */
+};
+
+/* A sample's spread, in ns. */
+struct dsamig_bench_spread {
+	double median, p25, p75, min, max;
+};
+
+/* One backend at one size: what its repeats measured. */
+struct dsamig_bench_point {
+	int backend;				/* enum dsamig_backend */
+	struct dsamig_bench_size size;
+	unsigned int samples;			/* repeats that completed */
+	unsigned int fallbacks;			/* dsa runs that fell back to the CPU */
+	unsigned int segments;			/* of one batch (the median repeat's) */
+	struct dsamig_bench_spread total_ns;	/* per batch */
+	/* medians per batch: dsa's phases (sg, map, submit, wait, unmap), cpu/mt copy */
+	double phase_ns[DSAMIG_NR_PHASES];
+	double setup_ns;			/* median of sg + map + submit + unmap */
+	double transfer_ns;			/* median of wait */
+	double copy_ns;
+};
+
+struct dsamig_bench_result {
+	struct dsamig_bench_req req;
+	struct dsamig_bench_point points[DSAMIG_BENCH_MAX_POINTS];
+	unsigned int nr_points;
+	bool interrupted;			/* a stop signal: the points done so far */
+	int signal;
+	double secs;
+};
+
+/* The paper's sizes: 1, 2, 4 ... 512 pages of 4 KiB, then 1 folio of 2 MiB. */
+void dsamig_bench_default_sizes(struct dsamig_bench_req *req);
+
+/*
+ * Run @req, filling in @r point by point; @progress (may be NULL) is told
+ * the points done and the total. 0 (also when interrupted: r->interrupted),
+ * or a negative errno after one error line on @ctx's channel.
+ */
+int dsamig_bench_run(struct dsamig_ctx *ctx, const struct dsamig_bench_req *req,
+		     void (*progress)(void *arg, unsigned int done, unsigned int total),
+		     void *arg, struct dsamig_bench_result *r);
+
+/* The point of @backend at @size, or NULL. */
+const struct dsamig_bench_point *dsamig_bench_find(const struct dsamig_bench_result *r,
+						   int backend, struct dsamig_bench_size size);
+
+/* The result as dsamig-bench(8) documents it; NULL when out of memory. */
+struct json_object *dsamig_bench_result_to_json(const struct dsamig_bench_result *r);
+
+/* ---- fits and the crossover (lib/bench_fit.c) ---- */
+
+/* total_ns = fixed_ns + per_page_ns * pages, least squares over one backend's points. */
+struct dsamig_bench_line {
+	double fixed_ns, per_page_ns, r2;
+	unsigned int n;
+};
+
+/*
+ * The transfer model of a DMA engine: transfer_ns = desc_ns * segments +
+ * bytes / bandwidth, least squares over the dsa points' medians (4 KiB and
+ * 2 MiB folios together separate the two): what dsasim's setup_ns and
+ * bandwidth_mbps configure.
+ */
+struct dsamig_bench_engine_fit {
+	double desc_ns;				/* per descriptor */
+	double mbps;				/* MB/s (10^6 bytes per second) */
+	double r2;
+	unsigned int n;
+};
+
+/*
+ * The crossover: the smallest batch of 4 KiB pages from which dsa copies
+ * faster than cpu. found false with dsa_never_wins when dsa is slower at
+ * every measured size; @lo and @hi bracket it (the last size cpu won and the
+ * first dsa won, from medians), @pages is the threshold to set (hi), and
+ * @model_pages the crossing of the fitted lines with its uncertainty
+ * (@model_lo .. @model_hi, from the points' interquartile spread).
+ */
+struct dsamig_bench_crossover {
+	bool found, dsa_never_wins, dsa_always_wins;
+	unsigned int lo, hi, pages;
+	double model_pages, model_lo, model_hi;
+};
+
+/* [V adds the prototypes of bench_fit.c and bench_svg.c here.] */
+
+#endif /* DSAMIG_BENCH_H */
