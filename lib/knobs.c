@@ -14,11 +14,24 @@
 #include "parse.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define KNOB_NAME(e, s) s,
 
-static const char *const backend_names[] = { DSAMIG_BACKENDS(KNOB_NAME) };
-static const char *const wait_names[] = { DSAMIG_WAITS(KNOB_NAME) };
-static const char *const reasons_names[] = { DSAMIG_REASONS(KNOB_NAME) };
+/*
+ * Each name is its own array, so that an ENUM knob's default (a suffix
+ * such as DSA, see DSAMIG_KNOBS) names it as a constant: backend_name_DSA.
+ */
+#define BACKEND_NAME(e, s)	static const char backend_name_##e[] = s;
+#define WAIT_NAME(e, s)		static const char wait_name_##e[] = s;
+#define REASON_NAME(e, s)	static const char reasons_name_##e[] = s;
+DSAMIG_BACKENDS(BACKEND_NAME)
+DSAMIG_WAITS(WAIT_NAME)
+DSAMIG_REASONS(REASON_NAME)
+
+#define BACKEND_PTR(e, s)	backend_name_##e,
+#define WAIT_PTR(e, s)		wait_name_##e,
+#define REASON_PTR(e, s)	reasons_name_##e,
+static const char *const backend_names[] = { DSAMIG_BACKENDS(BACKEND_PTR) };
+static const char *const wait_names[] = { DSAMIG_WAITS(WAIT_PTR) };
+static const char *const reasons_names[] = { DSAMIG_REASONS(REASON_PTR) };
 
 /* ENUM and LIST knobs take the names of the list named after them. */
 #define KNOB_NAMES_UINT(n)	NULL
@@ -30,15 +43,32 @@ static const char *const reasons_names[] = { DSAMIG_REASONS(KNOB_NAME) };
 #define KNOB_NR_ENUM(n)		ARRAY_SIZE(n##_names)
 #define KNOB_NR_LIST(n)		ARRAY_SIZE(n##_names)
 
+/* The default's text, from the header's default column (DSAMIG_KNOBS). */
+#define KNOB_DEF_UINT(n, d)	#d
+#define KNOB_DEF_ENUM(n, d)	n##_name_##d
+#define KNOB_DEF_LIST(n, d)	KNOB_DEF_LIST_##d
+#define KNOB_DEF_LIST_ALL	"all"
+#define KNOB_DEF_LIST_NONE	"none"
+#define KNOB_DEF_STRING(n, d)	d
+
 #define KNOB_ENTRY(n, k, lo, hi, dflt, hlp) {				\
 	.name = #n, .kind = DSAMIG_KNOB_##k, .min = lo, .max = hi,	\
-	.def = dflt, .help = hlp,					\
+	.def = KNOB_DEF_##k(n, dflt), .help = hlp,			\
 	.names = KNOB_NAMES_##k(n), .nr_names = KNOB_NR_##k(n) },
 
 const struct dsamig_knob dsamig_knob_table[] = { DSAMIG_KNOBS(KNOB_ENTRY) };
 const size_t dsamig_nr_knobs = ARRAY_SIZE(dsamig_knob_table);
 
 _Static_assert(ARRAY_SIZE(reasons_names) == DSAMIG_NR_REASONS, "reason names");
+
+/* A UINT default outside its range does not build (the module checks too). */
+#define KNOB_CHECK_UINT(n, lo, hi, d)	\
+	_Static_assert((d) >= (lo) && (d) <= (hi), #n " default " #d " in [" #lo ", " #hi "]");
+#define KNOB_CHECK_ENUM(n, lo, hi, d)
+#define KNOB_CHECK_LIST(n, lo, hi, d)
+#define KNOB_CHECK_STRING(n, lo, hi, d)
+#define KNOB_CHECK(n, k, lo, hi, d, h)	KNOB_CHECK_##k(n, lo, hi, d)
+DSAMIG_KNOBS(KNOB_CHECK)
 
 const struct dsamig_knob *dsamig_knob_find(const char *name)
 {

@@ -27,24 +27,46 @@ DSAMIG_REASONS(DSAMIG_REASON_IS_MR)
 /* 7.x adds MR_NEVER (page_owner: never migrated), not a reason to migrate */
 static_assert((int)DSAMIG_NR_REASONS <= (int)MR_TYPES, "reasons the kernel has");
 
-/* The defaults of DSAMIG_KNOBS; a guest test checks that they agree. */
-struct dsamig_knobs dsamig_knobs = {
-	.backend = DSAMIG_BACKEND_DSA,
-	.threshold = 32,
-	.max_batch = 512,
-	.reasons = (1UL << DSAMIG_NR_REASONS) - 1,
-	.channels = 0,
-	/*
-	 * irq: idxd interrupts once per descriptor either way, and a run may
-	 * wait in async compaction, a NUMA fault or kswapd, where polling burns
-	 * the CPU the workload needs (tests/bench/wait-mode.sh: the wait phase
-	 * is the same, moves under load 0.85x the time of poll's).
-	 */
-	.wait = DSAMIG_WAIT_IRQ,
-	.timeout_ms = 1000,
-	.mt_threads = 4,
-};
-char dsamig_dma_match[128] = "dsa";
+/* Every reason: the reasons knob's "all". */
+#define DSAMIG_ALL_REASONS	((1UL << DSAMIG_NR_REASONS) - 1)
+
+/*
+ * The defaults, made from the default column of DSAMIG_KNOBS (see there):
+ * an ENUM knob's DSA is knob_backend_DSA, DSAMIG_BACKEND_DSA of the list
+ * named after it; a LIST knob's ALL or NONE its mask (reasons is the only
+ * one); a STRING knob is the char array dsamig_<name>. A guest test
+ * checks the module's values against the header.
+ */
+#define DSAMIG_KNOB_BACKEND(e, s)	knob_backend_##e = DSAMIG_BACKEND_##e,
+#define DSAMIG_KNOB_WAIT(e, s)		knob_wait_##e = DSAMIG_WAIT_##e,
+enum { DSAMIG_BACKENDS(DSAMIG_KNOB_BACKEND) DSAMIG_WAITS(DSAMIG_KNOB_WAIT) };
+
+#define KNOB_LIST_ALL		DSAMIG_ALL_REASONS
+#define KNOB_LIST_NONE		0UL
+
+#define KNOB_INIT_UINT(n, d)	.n = d,
+#define KNOB_INIT_ENUM(n, d)	.n = knob_##n##_##d,
+#define KNOB_INIT_LIST(n, d)	.n = KNOB_LIST_##d,
+#define KNOB_INIT_STRING(n, d)
+#define KNOB_INIT(n, k, lo, hi, d, h)	KNOB_INIT_##k(n, d)
+struct dsamig_knobs dsamig_knobs = { DSAMIG_KNOBS(KNOB_INIT) };
+
+#define KNOB_STRING_UINT(n, d)
+#define KNOB_STRING_ENUM(n, d)
+#define KNOB_STRING_LIST(n, d)
+#define KNOB_STRING_STRING(n, d)	char dsamig_##n[128] = d;
+#define KNOB_STRING(n, k, lo, hi, d, h)	KNOB_STRING_##k(n, d)
+DSAMIG_KNOBS(KNOB_STRING)
+
+/* A default the knob's own write would refuse does not build. */
+#define KNOB_CHECK_UINT(n, lo, hi, d)					\
+	static_assert((d) >= (lo) && (d) <= (hi), #n " default " #d " in [" #lo ", " #hi "]");
+#define KNOB_CHECK_ENUM(n, lo, hi, d)
+#define KNOB_CHECK_LIST(n, lo, hi, d)
+#define KNOB_CHECK_STRING(n, lo, hi, d)					\
+	static_assert(sizeof(d) > 1 && sizeof(d) <= sizeof(dsamig_##n), #n " default fits");
+#define KNOB_CHECK(n, k, lo, hi, d, h)	KNOB_CHECK_##k(n, lo, hi, d)
+DSAMIG_KNOBS(KNOB_CHECK)
 
 /* Serialises knob writes with the channel and worker changes they cause. */
 static DEFINE_MUTEX(knob_lock);
@@ -105,7 +127,6 @@ static int backend_get(char *buf, const struct kernel_param *kp)
 
 static const struct kernel_param_ops backend_ops = { .set = backend_set, .get = backend_get };
 module_param_cb(backend, &backend_ops, NULL, 0644);
-MODULE_PARM_DESC(backend, "copy backend: dsa, mt, cpu or off (default dsa)");
 
 /* ---- wait ---- */
 static int wait_set(const char *val, const struct kernel_param *kp)
@@ -125,7 +146,6 @@ static int wait_get(char *buf, const struct kernel_param *kp)
 
 static const struct kernel_param_ops wait_ops = { .set = wait_set, .get = wait_get };
 module_param_cb(wait, &wait_ops, NULL, 0644);
-MODULE_PARM_DESC(wait, "how the dsa backend waits: poll or irq (default irq)");
 
 /* ---- whole numbers with a range ---- */
 struct uint_knob {
@@ -173,23 +193,17 @@ static int channels_apply(unsigned int v)
 	enum { name##_min = lo, name##_max = hi };
 DSAMIG_KNOBS(DSAMIG_KNOB_RANGE)
 
-#define DSAMIG_UINT_KNOB(name, fn, desc)					\
+#define DSAMIG_UINT_KNOB(name, fn)					\
 	static struct uint_knob name##_knob = {				\
 		.val = &dsamig_knobs.name, .min = name##_min,		\
 		.max = name##_max, .apply = fn };			\
-	module_param_cb(name, &uint_ops, &name##_knob, 0644);		\
-	MODULE_PARM_DESC(name, desc)
+	module_param_cb(name, &uint_ops, &name##_knob, 0644)
 
-DSAMIG_UINT_KNOB(threshold, NULL,
-		 "pages: smaller runs and folios stay on the CPU (default 32)");
-DSAMIG_UINT_KNOB(max_batch, NULL,
-		 "pages: larger runs are split (default 512)");
-DSAMIG_UINT_KNOB(channels, channels_apply,
-		 "DMA channels a run is spread over, 0 = all that match (default 0)");
-DSAMIG_UINT_KNOB(timeout_ms, NULL,
-		 "ms a run may wait for the engine before falling back (default 1000)");
-DSAMIG_UINT_KNOB(mt_threads, dsamig_mt_set_threads,
-		 "worker threads of the mt backend (default 4)");
+DSAMIG_UINT_KNOB(threshold, NULL);
+DSAMIG_UINT_KNOB(max_batch, NULL);
+DSAMIG_UINT_KNOB(channels, channels_apply);
+DSAMIG_UINT_KNOB(timeout_ms, NULL);
+DSAMIG_UINT_KNOB(mt_threads, dsamig_mt_set_threads);
 
 /* ---- reasons: names of enum migrate_reason, comma-separated, or "all" ---- */
 static int reasons_parse(const char *val, unsigned long *mask)
@@ -202,7 +216,7 @@ static int reasons_parse(const char *val, unsigned long *mask)
 	p = strim(buf);
 	*mask = 0;
 	if (!strcmp(p, "all")) {
-		*mask = (1UL << DSAMIG_NR_REASONS) - 1;
+		*mask = DSAMIG_ALL_REASONS;
 		return 0;
 	}
 	if (!strcmp(p, "none"))
@@ -231,7 +245,7 @@ static int reasons_get(char *buf, const struct kernel_param *kp)
 	unsigned long mask = READ_ONCE(dsamig_knobs.reasons);
 	int i, len = 0;
 
-	if (mask == (1UL << DSAMIG_NR_REASONS) - 1)
+	if (mask == DSAMIG_ALL_REASONS)
 		return sysfs_emit(buf, "all\n");
 	if (!mask)
 		return sysfs_emit(buf, "none\n");
@@ -244,7 +258,6 @@ static int reasons_get(char *buf, const struct kernel_param *kp)
 
 static const struct kernel_param_ops reasons_ops = { .set = reasons_set, .get = reasons_get };
 module_param_cb(reasons, &reasons_ops, NULL, 0644);
-MODULE_PARM_DESC(reasons, "migration reasons that offload, comma-separated, all or none (default all)");
 
 /*
  * Memory-failure migrations are never offloaded, whatever the knob says:
@@ -294,4 +307,17 @@ static int dma_match_get(char *buf, const struct kernel_param *kp)
 
 static const struct kernel_param_ops dma_match_ops = { .set = dma_match_set, .get = dma_match_get };
 module_param_cb(dma_match, &dma_match_ops, NULL, 0644);
-MODULE_PARM_DESC(dma_match, "dsa (DSA work queues), any (any memcpy channel) or channel names (default dsa)");
+
+/*
+ * modinfo's descriptions: the help of DSAMIG_KNOBS and the default, where
+ * it is a literal (an ENUM default is a name only at run time: its help
+ * lists the names).
+ */
+#define KNOB_DESC_UINT(d)	" (default " #d ")"
+#define KNOB_DESC_ENUM(d)
+#define KNOB_DESC_LIST(d)	KNOB_DESC_LIST_##d
+#define KNOB_DESC_LIST_ALL	" (default all)"
+#define KNOB_DESC_LIST_NONE	" (default none)"
+#define KNOB_DESC_STRING(d)	" (default " d ")"
+#define KNOB_DESC(n, k, lo, hi, d, h)	MODULE_PARM_DESC(n, h KNOB_DESC_##k(d));
+DSAMIG_KNOBS(KNOB_DESC)

@@ -43,7 +43,40 @@ static void test_table_follows_header(void **state)
 	assert_int_equal(dsamig_knob_find("reasons")->nr_names, DSAMIG_NR_REASONS);
 	assert_int_equal(dsamig_knob_find("threshold")->min, 1);
 	assert_int_equal(dsamig_knob_find("threshold")->max, 65536);
-	assert_string_equal(dsamig_knob_find("threshold")->def, "32");
+}
+
+/* The enum suffixes of the lists, in their order: DSA of X(DSA, "dsa"). */
+#define SUFFIX(e, s) #e,
+static const char *const backend_suffixes[] = { DSAMIG_BACKENDS(SUFFIX) };
+static const char *const wait_suffixes[] = { DSAMIG_WAITS(SUFFIX) };
+
+/* The suffix of the entry of @suffixes whose name is @k's default. */
+static const char *default_suffix(const struct dsamig_knob *k, const char *const *suffixes)
+{
+	size_t i;
+
+	for (i = 0; i < k->nr_names; i++)
+		if (!strcmp(k->names[i], k->def))
+			return suffixes[i];
+	return "(not a name)";
+}
+
+/*
+ * Each default is the header's default column, read as DSAMIG_KNOBS says:
+ * a number, the name of an enum suffix, all or none, a string.
+ */
+#define DEF_UINT(n, d)		assert_string_equal(dsamig_knob_find(#n)->def, #d);
+#define DEF_ENUM(n, d)							\
+	assert_string_equal(default_suffix(dsamig_knob_find(#n), n##_suffixes), #d);
+#define DEF_LIST(n, d)		assert_string_equal(dsamig_knob_find(#n)->def, DEF_LIST_##d);
+#define DEF_LIST_ALL		"all"
+#define DEF_LIST_NONE		"none"
+#define DEF_STRING(n, d)	assert_string_equal(dsamig_knob_find(#n)->def, d);
+#define DEF(n, k, lo, hi, d, h)	DEF_##k(n, d)
+
+static void test_defaults_follow_header(void **state)
+{
+	DSAMIG_KNOBS(DEF)
 }
 
 /* Every default in the header is a valid value of its knob. */
@@ -118,6 +151,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table_follows_header),
+		cmocka_unit_test(test_defaults_follow_header),
 		cmocka_unit_test(test_defaults_are_valid),
 		cmocka_unit_test(test_uint),
 		cmocka_unit_test(test_enum),

@@ -19,14 +19,28 @@ teardown() {
 }
 
 @test "every knob starts at the default kmod/include/dsamig.h gives it" {
+	local knobs k want got
+	knobs=$(sed -n 's/^[[:space:]]*X(\([a-z_]*\), [A-Z]*, [0-9]*, [0-9]*, .*/\1/p' "$HEADER")
+	[[ $knobs == *backend* && $knobs == *wait* ]]
 	dsamig_load backend=cpu
-	for k in threshold max_batch reasons channels dma_match wait timeout_ms mt_threads; do
-		want=$(knob_default $k)
+	for k in $knobs; do
+		[ "$k" != backend ] || continue
+		want=$(knob_default "$k")
 		[ -n "$want" ]
-		got=$(cat $KNOBS/$k)
+		got=$(cat "$KNOBS/$k")
 		[ "$got" = "$want" ] || { echo "$k: $got, header says $want"; false; }
 	done
-	[ "$(knob_default backend)" = dsa ]
+	# backend: a load without backend= takes it; dsa needs a channel there is none of
+	dsamig_unload
+	want=$(knob_default backend)
+	if [ "$want" = dsa ]; then
+		run insmod "$DSAMIG_KO"
+		assert_failure
+		assert_output --partial "No such device"
+	else
+		dsamig_load
+		[ "$(cat $KNOBS/backend)" = "$want" ]
+	fi
 }
 
 @test "bad knob values are refused with EINVAL and change nothing" {

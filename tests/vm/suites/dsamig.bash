@@ -23,9 +23,22 @@ counter() {
 	cat "$COUNTERS/$1"
 }
 
-# knob_default NAME: the default DSAMIG_KNOBS gives NAME in kmod/include.
+# knob_default NAME: the default DSAMIG_KNOBS gives NAME in kmod/include,
+# as the knob reads back: a UINT's number, an ENUM's suffix named by the
+# list named after the knob (backend DSA: X(DSA, "dsa") of DSAMIG_BACKENDS),
+# a LIST's all or none, a STRING's text.
 knob_default() {
-	sed -n "s/^[[:space:]]*X($1, [A-Z]*, [0-9]*, [0-9]*, \"\([^\"]*\)\",.*/\1/p" "$HEADER"
+	local kind def
+
+	read -r kind def < <(sed -n \
+		"s/^[[:space:]]*X($1, \([A-Z]*\), [0-9]*, [0-9]*, \([^,]*\),.*/\1 \2/p" "$HEADER")
+	case $kind in
+	UINT) echo "$def" ;;
+	ENUM) sed -n "/^#define DSAMIG_${1^^}S(X)/,/^\$/ s/^[[:space:]]*X($def, \"\([^\"]*\)\").*/\1/p" \
+		"$HEADER" ;;
+	LIST) echo "${def,,}" ;;
+	STRING) def=${def#\"}; echo "${def%\"}" ;;
+	esac
 }
 
 # json_field JSON KEY: a number from migstress's one-line JSON.
