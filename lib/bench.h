@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <json-c/json.h>
 
@@ -125,6 +126,78 @@ struct dsamig_bench_crossover {
 	double model_pages, model_lo, model_hi;
 };
 
-/* [V adds the prototypes of bench_fit.c and bench_svg.c here.] */
+/*
+ * @backend's line over its points of 4 KiB folios (medians), weighted
+ * least squares (1/y^2: each point's relative error alike). 0; -EINVAL
+ * with fewer than two sizes.
+ */
+int dsamig_bench_fit_line(const struct dsamig_bench_result *r, int backend,
+			  struct dsamig_bench_line *l);
+
+/*
+ * The engine model over the dsa points (transfer_ns, segments, bytes of
+ * 4 KiB pages; points whose median repeat fell back are left out), weighted
+ * as the lines. 0; -EINVAL when the points cannot separate the two (fewer
+ * than two, or all of one folio order); -ERANGE when no positive
+ * bandwidth fits.
+ */
+int dsamig_bench_fit_engine(const struct dsamig_bench_result *r,
+			    struct dsamig_bench_engine_fit *e);
+
+/*
+ * The crossover of cpu and dsa over the 4 KiB sizes both measured. The
+ * bracket: @hi the smallest size from which dsa's median is below cpu's at
+ * every larger size, @lo the size before (0 when dsa_always_wins); neither
+ * flag and found false when dsa wins somewhere but not at the largest size.
+ * The model: the crossing of the fitted lines (INFINITY when dsa's per-page
+ * cost is not the lower; below 1 when dsa is faster from one page), and
+ * @model_lo .. @model_hi the crossings of the p25 and p75 lines (fast dsa
+ * against slow cpu, and the reverse); NAN without two sizes. 0, or
+ * -ENODATA when no size has both.
+ */
+int dsamig_bench_find_crossover(const struct dsamig_bench_result *r,
+				struct dsamig_bench_crossover *c);
+
+/*
+ * Sizes worth measuring between the bracket's @lo and @hi (up to three,
+ * at quarters), so that the threshold is nearer the crossover than a power
+ * of two; 0 when the bracket is tight, not found, or dsa always wins.
+ */
+unsigned int dsamig_bench_refine_sizes(const struct dsamig_bench_crossover *c,
+				       struct dsamig_bench_size *sizes, unsigned int max);
+
+/* What dsamig calibrate recommends and saves (dsamig-calibrate(8)). */
+#define DSAMIG_CALIBRATION_FILE		"/etc/dsamig/calibration.conf"
+#define DSAMIG_CALIBRATION_NEVER	65536	/* threshold when dsa never wins */
+
+struct dsamig_calibration {
+	unsigned int threshold;			/* pages: the knob */
+	int backend;				/* DSAMIG_BACKEND_DSA, or _CPU: never wins */
+	unsigned int src, dst, repeats;
+	int64_t measured;			/* Unix time; 0 unknown */
+	char device[256];			/* the DSA WQs measured: dsa0/wq0.0,... */
+	struct dsamig_bench_crossover c;
+};
+
+/*
+ * The recommendation of @c measured by @r: threshold = c->pages and
+ * backend dsa when found; DSAMIG_CALIBRATION_NEVER and cpu when dsa never
+ * wins; -ENODATA when there is none (dsa not faster at the largest size).
+ * measured and device are the caller's.
+ */
+int dsamig_calibration_make(const struct dsamig_bench_result *r,
+			    const struct dsamig_bench_crossover *c, struct dsamig_calibration *cal);
+
+/* The calibration file's text into @buf: its length, or -ENOSPC. */
+int dsamig_calibration_format(const struct dsamig_calibration *cal, char *buf, size_t size);
+
+/*
+ * The paper's figure as an SVG document on @f: time per batch against
+ * pages of 4 KiB (log-log), a line per backend, dsa's setup and transfer
+ * stacked, the crossover @c (may be NULL) marked. 0, or -EIO when @f
+ * cannot be written; -ENODATA when no point can be drawn.
+ */
+int dsamig_bench_svg(FILE *f, const struct dsamig_bench_result *r,
+		     const struct dsamig_bench_crossover *c);
 
 #endif /* DSAMIG_BENCH_H */

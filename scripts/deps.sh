@@ -6,7 +6,7 @@ set -euo pipefail
 pkgs=(build-essential pkg-config
 	libaccel-config-dev accel-config libkmod-dev kmod
 	libtracefs-dev libtraceevent-dev libncurses-dev libjson-c-dev
-	libcmocka-dev bats bats-support bats-assert
+	libcmocka-dev bats bats-support bats-assert libxml2-utils
 	qemu-system-x86 busybox-static cpio pahole tmux zsh trace-cmd numactl jq
 	file xz-utils gzip
 	# the trixie userland that builds modules for trixie's kernels (tests/vm/userland.sh)
