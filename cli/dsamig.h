@@ -47,15 +47,6 @@ int cli_usage_error(const struct argp_state *state, const char *fmt, ...)
  */
 int cli_need_root(const char *name, const char *what);
 
-struct dsamig_knob_set;
-
-/*
- * The one-line error for a failed dsamig_module_knobs_apply() of @s (the
- * knob that failed), as dsamig set and dsamig load both print it.
- */
-void cli_knob_apply_error(const char *name, const struct dsamig_knob_set *s, int err,
-			  bool reading);
-
 /* Human units, "12.5 us", "3.2 MiB", in cli/units.c. */
 void cli_fmt_ns(char *buf, size_t size, double ns);
 void cli_fmt_bytes(char *buf, size_t size, double bytes);

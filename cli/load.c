@@ -13,6 +13,7 @@
 #include "dsamig.h"
 #include "knobs.h"
 #include "module.h"
+#include "module_run.h"
 
 #define MAX_LOAD_KNOBS 8
 
@@ -20,7 +21,6 @@ struct load_args {
 	const char *module;
 	struct dsamig_knob_set set[MAX_LOAD_KNOBS];
 	unsigned int n;
-	const char *backend;
 };
 
 static const struct argp_option load_options[] = {
@@ -49,7 +49,6 @@ static error_t load_parser(int key, char *arg, struct argp_state *state)
 
 	switch (key) {
 	case 'b':
-		a->backend = arg;
 		return add_param(state, a, "backend", arg);
 	case 't':
 		return add_param(state, a, "threshold", arg);
@@ -76,55 +75,37 @@ static const struct argp load_argp = {
 	       "any it does nothing.",
 };
 
-/* The module is loaded already: set the knobs asked for, all or nothing, as set does. */
-static int set_loaded(const char *name, const char *version, struct load_args *a)
+/* What load did, as one line. */
+static void print_outcome(const struct load_args *a, const struct dsamig_load_result *r)
 {
-	unsigned int i, failed;
-	bool reading;
-	int err;
-
-	if (!a->n) {
-		printf("dsamig.ko %s is already loaded; nothing to do (change knobs with "
-		       "'dsamig set')\n", version);
-		return DSAMIG_EXIT_OK;
-	}
-	err = dsamig_module_knobs_apply(a->set, a->n, &failed, &reading);
-	if (err) {
-		cli_knob_apply_error(name, &a->set[failed], err, reading);
-		return DSAMIG_EXIT_FAILURE;
-	}
-	printf("dsamig.ko %s is already loaded; set", version);
-	for (i = 0; i < a->n; i++)
-		printf("%s %s=%s (%s%s)", i ? "," : "", a->set[i].knob->name, a->set[i].value,
-		       strcmp(a->set[i].old, a->set[i].value) ? "was " : "unchanged",
-		       strcmp(a->set[i].old, a->set[i].value) ? a->set[i].old : "");
-	putchar('\n');
-	return DSAMIG_EXIT_OK;
-}
-
-/* "backend=mt threshold=64", the module parameters of the request. */
-static int load_params(const struct load_args *a, char *buf, size_t size)
-{
-	size_t len = 0;
 	unsigned int i;
-	int n;
 
-	buf[0] = '\0';
-	for (i = 0; i < a->n; i++) {
-		n = snprintf(buf + len, size - len, "%s%s=%s", i ? " " : "", a->set[i].knob->name,
-			     a->set[i].value);
-		if (n < 0 || (size_t)n >= size - len)
-			return -E2BIG;
-		len += n;
+	switch (r->outcome) {
+	case DSAMIG_LOAD_LOADED:
+		printf("loaded dsamig.ko %s from %s%s%s\n", r->version, r->file,
+		       r->params[0] ? " with " : "", r->params);
+		break;
+	case DSAMIG_LOAD_NOTHING:
+		printf("dsamig.ko %s is already loaded; nothing to do (change knobs with "
+		       "'dsamig set')\n", r->version);
+		break;
+	case DSAMIG_LOAD_SET:
+		printf("dsamig.ko %s is already loaded; set", r->version);
+		for (i = 0; i < a->n; i++)
+			printf("%s %s=%s (%s%s)", i ? "," : "", a->set[i].knob->name,
+			       a->set[i].value,
+			       strcmp(a->set[i].old, a->set[i].value) ? "was " : "unchanged",
+			       strcmp(a->set[i].old, a->set[i].value) ? a->set[i].old : "");
+		putchar('\n');
+		break;
 	}
-	return 0;
 }
 
 int cmd_load(int argc, char *argv[], struct dsamig_ctx *ctx)
 {
 	static struct load_args a;
-	char file[PATH_MAX], version[64], params[1024];
-	int ret, err;
+	struct dsamig_load_result r;
+	int ret;
 
 	ret = cli_parse_args(&load_argp, argc, argv, 0, &a);
 	if (ret)
@@ -132,62 +113,10 @@ int cmd_load(int argc, char *argv[], struct dsamig_ctx *ctx)
 	ret = cli_need_root(argv[0], "load a kernel module");
 	if (ret)
 		return ret;
-	if (!dsamig_module_version(version, sizeof(version))) {
-		if (strcmp(version, DSAMIG_VERSION)) {
-			fprintf(stderr, "%s: dsamig.ko %s is loaded, this dsamig is %s; "
-				"run 'dsamig unload' and load again\n", argv[0], version,
-				DSAMIG_VERSION);
-			return DSAMIG_EXIT_FAILURE;
-		}
-		return set_loaded(argv[0], version, &a);
-	}
-	if (load_params(&a, params, sizeof(params))) {
-		fprintf(stderr, "%s: the parameters are too long for the module; set some "
-			"with 'dsamig set' after loading\n", argv[0]);
+	if (dsamig_load_run(ctx, a.module, a.set, a.n, &r))
 		return DSAMIG_EXIT_FAILURE;
-	}
-	err = dsamig_module_locate(ctx, a.module, file, sizeof(file));
-	if (err) {
-		if (a.module)
-			fprintf(stderr, "%s: %s: %s; check the path\n", argv[0], a.module,
-				strerror(-err));
-		else
-			fprintf(stderr, "%s: no dsamig.ko installed or built; run 'make' or "
-				"pass --module PATH\n", argv[0]);
-		return DSAMIG_EXIT_FAILURE;
-	}
-	err = dsamig_module_file_version(ctx, file, version, sizeof(version));
-	if (err) {
-		fprintf(stderr, "%s: %s: not a dsamig module (%s); check the path\n", argv[0],
-			file, strerror(-err));
-		return DSAMIG_EXIT_FAILURE;
-	}
-	if (strcmp(version, DSAMIG_VERSION)) {
-		fprintf(stderr, "%s: %s is version %s, this dsamig is %s; install matching "
-			"versions\n", argv[0], file, version, DSAMIG_VERSION);
-		return DSAMIG_EXIT_FAILURE;
-	}
-	err = dsamig_module_load(ctx, file, params);
-	switch (err) {
-	case 0:
-		printf("loaded dsamig.ko %s from %s%s%s\n", version, file,
-		       params[0] ? " with " : "", params);
-		return DSAMIG_EXIT_OK;
-	case -EEXIST:
-		printf("dsamig.ko is already loaded; nothing to do\n");
-		return DSAMIG_EXIT_OK;
-	case -ENODEV:
-		fprintf(stderr, "%s: no DSA DMA channel for backend %s; run 'dsamig setup' first, "
-			"or use --backend mt\n", argv[0], a.backend ? a.backend : "dsa");
-		return DSAMIG_EXIT_FAILURE;
-	case -ENOEXEC:
-		fprintf(stderr, "%s: %s was not built for this kernel; rebuild it against the "
-			"running kernel's headers\n", argv[0], file);
-		return DSAMIG_EXIT_FAILURE;
-	default:
-		fprintf(stderr, "%s: %s: %s; see dmesg\n", argv[0], file, strerror(-err));
-		return DSAMIG_EXIT_FAILURE;
-	}
+	print_outcome(&a, &r);
+	return DSAMIG_EXIT_OK;
 }
 
 static error_t unload_parser(int key, char *arg, struct argp_state *state)
@@ -222,11 +151,10 @@ int cmd_unload(int argc, char *argv[], struct dsamig_ctx *ctx)
 		printf("dsamig.ko is not loaded; nothing to do\n");
 		return DSAMIG_EXIT_OK;
 	case -EBUSY:
-		fprintf(stderr, "%s: dsamig.ko is in use; retry when it is free\n", argv[0]);
+		dsamig_err(ctx, "dsamig.ko is in use; retry when it is free");
 		return DSAMIG_EXIT_FAILURE;
 	default:
-		fprintf(stderr, "%s: cannot remove dsamig.ko: %s; see dmesg\n", argv[0],
-			strerror(-err));
+		dsamig_err(ctx, "cannot remove dsamig.ko: %s; see dmesg", strerror(-err));
 		return DSAMIG_EXIT_FAILURE;
 	}
 }

@@ -12,6 +12,7 @@
 #include "dsamig.h"
 #include "knobs.h"
 #include "module.h"
+#include "module_run.h"
 
 #define MAX_SETS 32
 
@@ -41,19 +42,6 @@ static error_t set_parser(int key, char *arg, struct argp_state *state)
 	}
 }
 
-void cli_knob_apply_error(const char *name, const struct dsamig_knob_set *s, int err,
-			  bool reading)
-{
-	if (reading)
-		fprintf(stderr, "%s: cannot read %s: %s; nothing was changed\n", name,
-			s->knob->name, strerror(-err));
-	else
-		fprintf(stderr, "%s: %s=%s refused: %s; %s\n", name, s->knob->name, s->value,
-			strerror(-err), err == -ENODEV ?
-			"run 'dsamig setup' first, or use backend=mt" :
-			"nothing was changed (see dmesg)");
-}
-
 static const struct argp set_argp = {
 	.parser = set_parser,
 	.args_doc = "KEY=VALUE...",
@@ -61,18 +49,11 @@ static const struct argp set_argp = {
 	       "if one is refused, nothing changes. 'dsamig get' lists the knobs.",
 };
 
-static int not_loaded(const char *name)
-{
-	fprintf(stderr, "%s: dsamig.ko is not loaded; run 'dsamig load' first\n", name);
-	return DSAMIG_EXIT_FAILURE;
-}
-
 int cmd_set(int argc, char *argv[], struct dsamig_ctx *ctx)
 {
 	static struct set_args a;
-	unsigned int i, failed;
-	bool reading;
-	int ret, err;
+	unsigned int i;
+	int ret;
 
 	ret = cli_parse_args(&set_argp, argc, argv, 0, &a);
 	if (ret)
@@ -80,13 +61,8 @@ int cmd_set(int argc, char *argv[], struct dsamig_ctx *ctx)
 	ret = cli_need_root(argv[0], "change dsamig.ko's knobs");
 	if (ret)
 		return ret;
-	if (!dsamig_module_loaded())
-		return not_loaded(argv[0]);
-	err = dsamig_module_knobs_apply(a.set, a.n, &failed, &reading);
-	if (err) {
-		cli_knob_apply_error(argv[0], &a.set[failed], err, reading);
+	if (dsamig_set_run(ctx, a.set, a.n))
 		return DSAMIG_EXIT_FAILURE;
-	}
 	for (i = 0; i < a.n; i++)
 		printf("%s=%s\n", a.set[i].knob->name, a.set[i].value);
 	return DSAMIG_EXIT_OK;
@@ -133,8 +109,10 @@ int cmd_get(int argc, char *argv[], struct dsamig_ctx *ctx)
 	if (!a.n)
 		for (; a.n < dsamig_nr_knobs && a.n < MAX_SETS; a.n++)
 			a.knob[a.n] = &dsamig_knob_table[a.n];
-	if (!dsamig_module_loaded())
-		return not_loaded(argv[0]);
+	if (!dsamig_module_loaded()) {
+		dsamig_err(ctx, "dsamig.ko is not loaded; run 'dsamig load' first");
+		return DSAMIG_EXIT_FAILURE;
+	}
 	for (i = 0; i < a.n; i++) {
 		err = dsamig_module_knob_read(a.knob[i]->name, value, sizeof(value));
 		if (err) {

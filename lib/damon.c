@@ -407,7 +407,9 @@ int dsamig_damon_pid(const struct dsamig_damon *d)
 
 const char *dsamig_damon_exclusive_user(const char *module_dir)
 {
-	static const char *const users[] = { "damon_stat", "damon_reclaim", "damon_lru_sort" };
+#define DAMON_MODULE_NAME(m) #m,
+	static const char *const users[] = { DSAMIG_DAMON_EXCLUSIVE_MODULES(DAMON_MODULE_NAME) };
+#undef DAMON_MODULE_NAME
 	char path[PATH_MAX], val[8];
 	size_t i;
 

@@ -108,10 +108,18 @@ int dsamig_damon_destroy(struct dsamig_damon *d);
 int dsamig_damon_pid(const struct dsamig_damon *d);
 
 /*
- * The kernel's own DAMON module that runs exclusively and so keeps the
- * sysfs interface from starting a kdamond (-EBUSY): "damon_stat" (on by
- * default in Debian's 7.x kernels), "damon_reclaim" or "damon_lru_sort";
- * NULL when none is enabled. @module_dir is /sys/module.
+ * The kernel's own DAMON modules that run exclusively (damon_start(...,
+ * true)) and so keep the sysfs interface from starting a kdamond (-EBUSY).
+ * The guest suites read this list too (tests/vm/suites/dsamig.bash).
+ */
+#define DSAMIG_DAMON_EXCLUSIVE_MODULES(X)				\
+	X(damon_stat)		/* on by default in Debian's 7.x kernels */ \
+	X(damon_reclaim)						\
+	X(damon_lru_sort)
+
+/*
+ * The first of DSAMIG_DAMON_EXCLUSIVE_MODULES that is enabled, or NULL.
+ * @module_dir is /sys/module.
  */
 const char *dsamig_damon_exclusive_user(const char *module_dir);
 

@@ -118,12 +118,21 @@ damon_migrate() {
 	echo on > $DAMON/0/state
 }
 
+# damon_exclusive_modules: the kernel's DAMON modules that run exclusively,
+# as lib/damon.h lists them (DSAMIG_DAMON_EXCLUSIVE_MODULES).
+damon_exclusive_modules() {
+	sed -n '/^#define DSAMIG_DAMON_EXCLUSIVE_MODULES/,/^$/ s/^[[:space:]]*X(\([a-z_]*\)).*/\1/p' \
+		"$TOP/lib/damon.h"
+}
+
 # damon_exclusive_off: stop the kernel's DAMON modules that run exclusively
 # (Debian's 7.x kernels start damon_stat at boot): with one of them on, the
 # sysfs interface cannot start a kdamond (EBUSY).
 damon_exclusive_off() {
-	local m
-	for m in damon_stat damon_reclaim damon_lru_sort; do
+	local m mods
+	mods=$(damon_exclusive_modules)
+	[[ -n $mods ]] || { echo "no DAMON module list in lib/damon.h" >&2; return 1; }
+	for m in $mods; do
 		[[ $(cat /sys/module/$m/parameters/enabled 2>/dev/null) == Y ]] || continue
 		echo N > /sys/module/$m/parameters/enabled
 	done
