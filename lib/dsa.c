@@ -178,6 +178,28 @@ static void describe_dev(struct accfg_device *dev, struct dsa_dev_desc *d)
 	find_channels(d);
 }
 
+int dsa_describe(const char *name, struct dsa_dev_desc *d)
+{
+	struct accfg_ctx *ctx;
+	struct accfg_device *dev;
+	int err;
+
+	if (access(DSA_DEVICES, F_OK))
+		return -ENODEV;
+	err = accfg_new(&ctx);
+	if (err)
+		return err < 0 ? err : -err;
+	dev = accfg_ctx_device_get_by_name(ctx, name);
+	if (!dev || accfg_device_get_type(dev) != ACCFG_DEVICE_DSA) {
+		err = -ENODEV;
+		goto out;
+	}
+	describe_dev(dev, d);
+out:
+	accfg_unref(ctx);
+	return err;
+}
+
 int dsa_describe_all(struct dsa_dev_desc *devs, int max)
 {
 	struct accfg_ctx *ctx;

@@ -54,12 +54,19 @@ struct dsa_dev_desc {
  */
 int dsa_describe_all(struct dsa_dev_desc *devs, int max);
 
+/*
+ * Describe the DSA device @name as it is now, read afresh (a libaccel-config
+ * context of its own): 0, -ENODEV without it, or a negative errno.
+ */
+int dsa_describe(const char *name, struct dsa_dev_desc *d);
+
 /* What dsamig setup asks of each device; 0 means the default. */
 struct dsa_setup_req {
 	int wq_size;		/* default: 32, or what is left if less */
 	int engines;		/* default 1 */
 	int priority;		/* default 10 */
 	bool force;		/* may disable a device that others use */
+	bool dry_run;		/* dsa_setup_run, dsa_reset_run: plan, change nothing */
 };
 
 enum dsa_plan_action {
@@ -120,5 +127,54 @@ int dsa_restore(const struct dsa_dev_desc *saved, bool force, struct dsa_error *
 int dsa_config_save(const struct dsa_dev_desc *d, const char *dir);
 int dsa_config_load(const char *dev, const char *dir, struct dsa_dev_desc *d);
 int dsa_config_forget(const char *dev, const char *dir);
+
+/*
+ * The transactions of dsamig setup (lib/dsa_txn.c), each on one device:
+ * what happened, the plan it followed, and the channel it gave. Failures
+ * return a negative errno with the outcome saying where, and @e (struct
+ * dsa_error) the attribute and the driver's reason where there is one.
+ */
+enum dsa_txn_outcome {
+	DSA_TXN_BAD_REQUEST,	/* the request is out of range: no plan */
+	DSA_TXN_DONE,		/* already set up: nothing to do */
+	DSA_TXN_PLANNED,	/* dry run: the plan (or the reset) only */
+	DSA_TXN_SET_UP,		/* applied and verified: .channel */
+	DSA_TXN_RESET,		/* the saved configuration is back, and forgotten */
+	DSA_TXN_NOTHING_SAVED,	/* reset: dsamig setup did not change the device */
+	DSA_TXN_REFUSED,	/* the plan refused (.plan.reason): nothing changed */
+	DSA_TXN_SAVE_FAILED,	/* cannot save the configuration: nothing changed */
+	DSA_TXN_APPLY_FAILED,	/* a step failed (@e): the device was put back */
+	DSA_TXN_NO_CHANNEL,	/* applied, but no channel appeared: put back */
+	DSA_TXN_BAD_SAVED,	/* reset: the saved configuration is unreadable */
+	DSA_TXN_BUSY,		/* reset: clients use the device (@e), no force */
+	DSA_TXN_RESTORE_FAILED,	/* reset: a step failed (@e) */
+};
+
+struct dsa_txn_result {
+	enum dsa_txn_outcome outcome;
+	struct dsa_plan plan;		/* setup, but for BAD_REQUEST: the plan */
+	char channel[32];		/* SET_UP: the WQ's dmaengine channel */
+};
+
+struct dsamig_ctx;
+
+/*
+ * dsamig setup on the device @d describes: plan; unless the plan is done,
+ * refused or @req->dry_run, save the device's configuration in the ctx's
+ * state directory (keeping the oldest one, from before any setup), apply
+ * the plan and check that its WQ gave a channel. On failure the device is
+ * put back and a configuration saved by this call forgotten.
+ */
+int dsa_setup_run(struct dsamig_ctx *ctx, const struct dsa_dev_desc *d,
+		  const struct dsa_setup_req *req, struct dsa_txn_result *res,
+		  struct dsa_error *e);
+
+/*
+ * dsamig setup --reset on device @dev: restore the configuration saved in
+ * the ctx's state directory (@req->force: even with clients) and forget
+ * it. Of @req only force and dry_run count.
+ */
+int dsa_reset_run(struct dsamig_ctx *ctx, const char *dev, const struct dsa_setup_req *req,
+		  struct dsa_txn_result *res, struct dsa_error *e);
 
 #endif /* DSAMIG_DSA_H */

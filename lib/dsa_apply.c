@@ -54,10 +54,14 @@ static int open_device(const char *name, struct accfg_ctx **ctx, struct accfg_de
 		return neg(rc) ? neg(rc) : -ENOMEM;
 	*dev = accfg_ctx_device_get_by_name(*ctx, name);
 	if (!*dev) {
-		accfg_unref(*ctx);
-		return -ENODEV;
+		rc = -ENODEV;
+		goto unref;
 	}
 	return 0;
+
+unref:
+	accfg_unref(*ctx);
+	return rc;
 }
 
 /* Bind @wq to its driver; 3.5.3 binds to "" when driver_name is unset. */
@@ -105,7 +109,7 @@ int dsa_setup_apply(const struct dsa_dev_desc *d, const struct dsa_plan *p,
 	wq = accfg_device_wq_get_by_id(dev, w->id);
 	if (!wq) {
 		rc = step(-ENODEV, e, NULL, w->dev, "");
-		goto out;
+		goto close;
 	}
 	if (p->disable_device) {
 		rc = device_disable(dev, d, e);
@@ -158,28 +162,17 @@ int dsa_setup_apply(const struct dsa_dev_desc *d, const struct dsa_plan *p,
 		if (rc)
 			goto undo;
 	}
-	goto out;
+	accfg_unref(ctx);
+	return 0;
+
 undo:
+	/* dsa_restore reads the device afresh, through a context of its own */
 	accfg_unref(ctx);
 	dsa_restore(d, true, &ignored);
 	return rc;
-out:
+close:
 	accfg_unref(ctx);
 	return rc;
-}
-
-/* The device as it is now, read afresh. */
-static int describe_now(const char *name, struct dsa_dev_desc *now)
-{
-	static struct dsa_dev_desc all[8];
-	int k, nr = dsa_describe_all(all, 8);
-
-	for (k = 0; k < nr; k++)
-		if (!strcmp(all[k].dev, name)) {
-			*now = all[k];
-			return 0;
-		}
-	return nr < 0 ? nr : -ENODEV;
 }
 
 /*
@@ -194,7 +187,7 @@ static int write_attrs(struct accfg_device *dev, const struct dsa_dev_desc *save
 	struct dsa_dev_desc now;
 	int rc, i;
 
-	rc = describe_now(saved->dev, &now);
+	rc = dsa_describe(saved->dev, &now);
 	if (rc)
 		return step(rc, e, NULL, saved->dev, "");
 	for (i = 0; i < saved->nr_wqs && i < now.nr_wqs; i++) {
@@ -246,7 +239,7 @@ int dsa_restore(const struct dsa_dev_desc *saved, bool force, struct dsa_error *
 	struct accfg_device *dev;
 	int rc, i;
 
-	rc = describe_now(saved->dev, &now);
+	rc = dsa_describe(saved->dev, &now);
 	if (rc) {
 		set_error(e, NULL, "device", rc);
 		return rc;
@@ -295,8 +288,8 @@ int dsa_config_save(const struct dsa_dev_desc *d, const char *dir)
 	if (!o)
 		return -ENOMEM;
 	if (mkdir(dir, 0700) && errno != EEXIST) {
-		json_object_put(o);
-		return -errno;
+		rc = -errno;
+		goto put;
 	}
 	json_object_object_add(o, "dev", json_object_new_string(d->dev));
 	json_object_object_add(o, "state", json_object_new_string(d->state));
@@ -332,6 +325,7 @@ int dsa_config_save(const struct dsa_dev_desc *d, const char *dir)
 	config_path(path, sizeof(path), dir, d->dev);
 	if (json_object_to_file_ext(path, o, JSON_C_TO_STRING_PRETTY))
 		rc = -EIO;
+put:
 	json_object_put(o);
 	return rc;
 }
