@@ -4,7 +4,6 @@
  * (dmaengine) per device, planned first, without taking what others use;
  * dsamig setup --reset puts back what setup changed.
  */
-#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,13 +13,12 @@
 #include "dsa.h"
 #include "dsamig.h"
 #include "parse.h"
-#include "sysfile.h"
 
 #define MAX_DEVS 16
 
 struct setup_args {
 	struct dsa_setup_req req;
-	bool dry_run, json, reset;
+	bool json, reset;
 	char **devices;
 	int nr_devices;
 };
@@ -60,7 +58,7 @@ static error_t parser(int key, char *arg, struct argp_state *state)
 	case 'p':
 		return uint_opt(state, "--priority", arg, 15, &a->req.priority);
 	case 'n':
-		a->dry_run = true;
+		a->req.dry_run = true;
 		return 0;
 	case 'f':
 		a->req.force = true;
@@ -176,127 +174,93 @@ static struct json_object *plan_json(const struct dsa_dev_desc *d, const struct 
 	return o;
 }
 
-/* The channel the WQ has now, re-read from the system. */
-static bool channel_now(const char *dev, const char *wq, char *buf, size_t size)
+/* One device's setup: the plan, then the outcome; its JSON object into @out. */
+static int render_setup(struct dsamig_ctx *ctx, const struct setup_args *a,
+			const struct dsa_dev_desc *d, const struct dsa_txn_result *r,
+			const struct dsa_error *e, struct json_object *out)
 {
-	struct dsa_dev_desc all[MAX_DEVS];
-	int n = dsa_describe_all(all, MAX_DEVS), i, w;
-
-	for (i = 0; i < n; i++)
-		for (w = 0; strcmp(all[i].dev, dev) == 0 && w < all[i].nr_wqs; w++)
-			if (!strcmp(all[i].wq[w].dev, wq) && all[i].wq[w].channel[0]) {
-				snprintf(buf, size, "%s", all[i].wq[w].channel);
-				return true;
-			}
-	return false;
-}
-
-static int reset(const char *name, const struct setup_args *a, struct dsa_dev_desc *devs, int n,
-		 struct json_object *out)
-{
-	struct dsa_dev_desc saved;
-	struct dsa_error e = { 0 };
-	int i, rc, ret = DSAMIG_EXIT_OK;
-
-	for (i = 0; i < n; i++) {
-		struct json_object *o;
-
-		if (!chosen(a, devs[i].dev))
-			continue;
-		o = json_object_new_object();
-		json_object_object_add(o, "device", json_object_new_string(devs[i].dev));
-		rc = dsa_config_load(devs[i].dev, DSAMIG_STATE_DIR, &saved);
-		if (rc == -ENOENT) {
-			json_object_object_add(o, "action", json_object_new_string("nothing_to_reset"));
-			if (!a->json)
-				printf("%s: nothing to reset: dsamig setup did not change it\n",
-				       devs[i].dev);
-		} else if (rc) {
-			fprintf(stderr, "%s: %s: %s/%s.json: %s; remove it\n", name, devs[i].dev,
-				DSAMIG_STATE_DIR, devs[i].dev, strerror(-rc));
-			ret = DSAMIG_EXIT_FAILURE;
-		} else if (a->dry_run) {
-			json_object_object_add(o, "action", json_object_new_string("reset"));
-			if (!a->json)
-				printf("%s: plan: restore the configuration saved by dsamig setup\n",
-				       devs[i].dev);
-		} else {
-			rc = dsa_restore(&saved, a->req.force, &e);
-			if (rc == -EBUSY) {
-				fprintf(stderr, "%s: %s: %s; run 'dsamig unload' first, or "
-					"rerun with --force\n", name, devs[i].dev, e.reason);
-				ret = DSAMIG_EXIT_FAILURE;
-			} else if (rc) {
-				fprintf(stderr, "%s: %s: %s: %s; see 'dsamig status'\n", name,
-					devs[i].dev, e.what, e.reason);
-				ret = DSAMIG_EXIT_FAILURE;
-			} else {
-				dsa_config_forget(devs[i].dev, DSAMIG_STATE_DIR);
-				json_object_object_add(o, "action", json_object_new_string("reset"));
-				if (!a->json)
-					printf("%s: restored the configuration from before dsamig "
-					       "setup\n", devs[i].dev);
-			}
-		}
-		json_object_array_add(out, o);
-	}
-	return ret;
-}
-
-static int setup_one(const char *name, const struct setup_args *a, const struct dsa_dev_desc *d,
-		     struct json_object *out)
-{
-	struct dsa_plan p;
-	struct dsa_error e = { 0 };
 	struct json_object *o;
-	char chan[32];
-	bool saved;
-	int rc;
 
-	if (dsa_plan_setup(d, &a->req, &p))
+	if (r->outcome == DSA_TXN_BAD_REQUEST)
 		return DSAMIG_EXIT_FAILURE;
-	o = plan_json(d, &p);
+	o = plan_json(d, &r->plan);
 	json_object_array_add(out, o);
 	if (!a->json)
-		print_plan(d, &p);
-	if (p.action == DSA_PLAN_REFUSE) {
-		fprintf(stderr, "%s: %s: %s\n", name, d->dev, p.reason);
+		print_plan(d, &r->plan);
+	switch (r->outcome) {
+	case DSA_TXN_REFUSED:
+		dsamig_err(ctx, "%s: %s", d->dev, r->plan.reason);
 		return DSAMIG_EXIT_FAILURE;
-	}
-	if (p.action == DSA_PLAN_DONE || a->dry_run)
-		return DSAMIG_EXIT_OK;
-
-	/* Keep the oldest saved configuration: the one from before any setup. */
-	rc = dsa_config_load(d->dev, DSAMIG_STATE_DIR, &(struct dsa_dev_desc){ 0 });
-	saved = rc == -ENOENT;
-	rc = saved ? dsa_config_save(d, DSAMIG_STATE_DIR) : 0;
-	if (rc) {
-		fprintf(stderr, "%s: %s: cannot save its configuration in %s: %s; nothing changed\n",
-			name, d->dev, DSAMIG_STATE_DIR, strerror(-rc));
+	case DSA_TXN_SAVE_FAILED:
+		dsamig_err(ctx, "%s: cannot save its configuration in %s: %s; nothing changed",
+			   d->dev, dsamig_ctx_state_dir(ctx), e->reason);
 		return DSAMIG_EXIT_FAILURE;
-	}
-	rc = dsa_setup_apply(d, &p, &e);
-	if (rc) {
-		if (saved)
-			dsa_config_forget(d->dev, DSAMIG_STATE_DIR);
-		fprintf(stderr, "%s: %s: %s: %s; the device was left as it was (see dmesg)\n",
-			name, d->dev, e.what, e.reason);
-		json_object_object_add(o, "error", json_object_new_string(e.reason));
+	case DSA_TXN_APPLY_FAILED:
+		dsamig_err(ctx, "%s: %s: %s; the device was left as it was (see dmesg)", d->dev,
+			   e->what, e->reason);
+		json_object_object_add(o, "error", json_object_new_string(e->reason));
 		return DSAMIG_EXIT_FAILURE;
-	}
-	if (!channel_now(d->dev, d->wq[p.wq].dev, chan, sizeof(chan))) {
-		dsa_restore(d, true, &e);
-		if (saved)
-			dsa_config_forget(d->dev, DSAMIG_STATE_DIR);
-		fprintf(stderr, "%s: %s: %s: no dmaengine channel appeared; the device was left as "
-			"it was (see dmesg)\n", name, d->dev, d->wq[p.wq].dev);
+	case DSA_TXN_NO_CHANNEL:
+		dsamig_err(ctx, "%s: %s: no dmaengine channel appeared; the device was left as it "
+			   "was (see dmesg)", d->dev, e->what);
 		json_object_object_add(o, "error", json_object_new_string("no channel"));
 		return DSAMIG_EXIT_FAILURE;
+	case DSA_TXN_SET_UP:
+		json_object_object_add(o, "channel", json_object_new_string(r->channel));
+		if (!a->json)
+			printf("%s: set up: %s gives %s\n", d->dev, d->wq[r->plan.wq].dev,
+			       r->channel);
+		return DSAMIG_EXIT_OK;
+	default:
+		return DSAMIG_EXIT_OK;
 	}
-	json_object_object_add(o, "channel", json_object_new_string(chan));
-	if (!a->json)
-		printf("%s: set up: %s gives %s\n", d->dev, d->wq[p.wq].dev, chan);
-	return DSAMIG_EXIT_OK;
+}
+
+/* One device's --reset: what it did or would do; its JSON object into @out. */
+static int render_reset(struct dsamig_ctx *ctx, const struct setup_args *a, const char *dev,
+			const struct dsa_txn_result *r, const struct dsa_error *e,
+			struct json_object *out)
+{
+	struct json_object *o = json_object_new_object();
+	const char *action = NULL, *line = NULL;
+	int ret = DSAMIG_EXIT_OK;
+
+	json_object_object_add(o, "device", json_object_new_string(dev));
+	switch (r->outcome) {
+	case DSA_TXN_NOTHING_SAVED:
+		action = "nothing_to_reset";
+		line = "nothing to reset: dsamig setup did not change it";
+		break;
+	case DSA_TXN_PLANNED:
+		action = "reset";
+		line = "plan: restore the configuration saved by dsamig setup";
+		break;
+	case DSA_TXN_RESET:
+		action = "reset";
+		line = "restored the configuration from before dsamig setup";
+		break;
+	case DSA_TXN_BAD_SAVED:
+		dsamig_err(ctx, "%s: %s/%s.json: %s; remove it", dev, dsamig_ctx_state_dir(ctx),
+			   dev, e->reason);
+		ret = DSAMIG_EXIT_FAILURE;
+		break;
+	case DSA_TXN_BUSY:
+		dsamig_err(ctx, "%s: %s; run 'dsamig unload' first, or rerun with --force", dev,
+			   e->reason);
+		ret = DSAMIG_EXIT_FAILURE;
+		break;
+	case DSA_TXN_RESTORE_FAILED:
+	default:
+		dsamig_err(ctx, "%s: %s: %s; see 'dsamig status'", dev, e->what, e->reason);
+		ret = DSAMIG_EXIT_FAILURE;
+		break;
+	}
+	if (action)
+		json_object_object_add(o, "action", json_object_new_string(action));
+	if (line && !a->json)
+		printf("%s: %s\n", dev, line);
+	json_object_array_add(out, o);
+	return ret;
 }
 
 int cmd_setup(int argc, char *argv[], struct dsamig_ctx *ctx)
@@ -309,45 +273,47 @@ int cmd_setup(int argc, char *argv[], struct dsamig_ctx *ctx)
 	ret = cli_parse_args(&setup_argp, argc, argv, 0, &a);
 	if (ret)
 		return ret;
-	if (!a.dry_run) {
+	if (!a.req.dry_run) {
 		ret = cli_need_root(argv[0], "configure DSA devices");
 		if (ret)
 			return ret;
 	}
 	n = dsa_describe_all(devs, MAX_DEVS);
 	if (n < 0) {
-		fprintf(stderr, "%s: cannot read the DSA devices: %s; is idxd loaded?\n", argv[0],
-			strerror(-n));
+		dsamig_err(ctx, "cannot read the DSA devices: %s; is idxd loaded?", strerror(-n));
 		return DSAMIG_EXIT_FAILURE;
 	}
 	if (!n) {
-		fprintf(stderr, "%s: no DSA device; see 'dsamig status' for what is missing\n",
-			argv[0]);
+		dsamig_err(ctx, "no DSA device; see 'dsamig status' for what is missing");
 		return DSAMIG_EXIT_FAILURE;
 	}
 	for (j = 0; j < a.nr_devices; j++) {
 		for (i = 0; i < n && strcmp(devs[i].dev, a.devices[j]); i++)
 			;
 		if (i == n) {
-			fprintf(stderr, "%s: %s: no such DSA device; see 'dsamig status'\n", argv[0],
-				a.devices[j]);
+			dsamig_err(ctx, "%s: no such DSA device; see 'dsamig status'", a.devices[j]);
 			return DSAMIG_EXIT_FAILURE;
 		}
 	}
 	out = json_object_new_object();
 	list = json_object_new_array();
-	json_object_object_add(out, "dry_run", json_object_new_boolean(a.dry_run));
+	json_object_object_add(out, "dry_run", json_object_new_boolean(a.req.dry_run));
 	json_object_object_add(out, "devices", list);
-	if (a.reset) {
-		ret = reset(argv[0], &a, devs, n, list);
-	} else {
-		for (i = 0; i < n; i++) {
-			if (!chosen(&a, devs[i].dev))
-				continue;
-			rc = setup_one(argv[0], &a, &devs[i], list);
-			if (rc)
-				ret = rc;
+	for (i = 0; i < n; i++) {
+		struct dsa_txn_result r;
+		struct dsa_error e = { 0 };
+
+		if (!chosen(&a, devs[i].dev))
+			continue;
+		if (a.reset) {
+			dsa_reset_run(ctx, devs[i].dev, &a.req, &r, &e);
+			rc = render_reset(ctx, &a, devs[i].dev, &r, &e, list);
+		} else {
+			dsa_setup_run(ctx, &devs[i], &a.req, &r, &e);
+			rc = render_setup(ctx, &a, &devs[i], &r, &e, list);
 		}
+		if (rc)
+			ret = rc;
 	}
 	if (a.json)
 		printf("%s\n", json_object_to_json_string_ext(out, JSON_C_TO_STRING_PRETTY |

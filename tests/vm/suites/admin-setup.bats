@@ -87,6 +87,22 @@ others_user_wq() {
 	assert_output "dsa0: nothing to reset: dsamig setup did not change it"
 }
 
+@test "a second setup keeps the configuration saved by the first, --reset goes back to it" {
+	before=$(snap)
+	run -0 "$DSAMIG" setup
+	first=$(cat "$SAVED")
+	# someone takes the device down and changes a WQ: setup applies again,
+	# and must not save this state over the one from before any setup
+	echo dsa0 > "$DRV/idxd/unbind"
+	echo 5 > "$DSA/wq0.3/priority"
+	run -0 "$DSAMIG" setup
+	assert_line --regexp '^dsa0: set up: wq0\.[0-9] gives dma'
+	[ "$(cat "$SAVED")" = "$first" ]
+	run -0 "$DSAMIG" setup --reset
+	[ "$(snap)" = "$before" ]
+	[ ! -e "$SAVED" ]
+}
+
 @test "--reset refuses while dsamig.ko holds the channel, unless --force" {
 	"$DSAMIG" setup
 	"$DSAMIG" load
