@@ -154,6 +154,10 @@ extern struct dsamig_counters dsamig_counters;
 int dsamig_counters_init(void);
 void dsamig_counters_exit(void);
 
+/* ---- the bench interface, debugfs dsamig/bench (bench.c) ---- */
+void dsamig_bench_init(void);
+void dsamig_bench_exit(void);
+
 static inline u64 dsamig_elapsed(u64 t0)
 {
 	return ktime_get_ns() - t0;

@@ -39,6 +39,7 @@ static int __init dsamig_init(void)
 	if (err)
 		goto fail_counters;
 	dsamig_knobs_go_live();
+	dsamig_bench_init();
 	pr_info("armed: backend=%s threshold=%u pages\n",
 		dsamig_backend_names[dsamig_knobs.backend], dsamig_knobs.threshold);
 	return 0;
@@ -56,6 +57,7 @@ fail_table:
 
 static void __exit dsamig_exit(void)
 {
+	dsamig_bench_exit();
 	dsamig_hooks_disarm();
 	dsamig_counters_exit();
 	dsamig_dsa_exit();
