@@ -135,11 +135,12 @@ int dsamig_bench_fit_line(const struct dsamig_bench_result *r, int backend,
 			  struct dsamig_bench_line *l);
 
 /*
- * The engine model over the dsa points (transfer_ns, segments, bytes of
- * 4 KiB pages; points whose median repeat fell back are left out), weighted
- * as the lines. 0; -EINVAL when the points cannot separate the two (fewer
- * than two, or all of one folio order); -ERANGE when no positive
- * bandwidth fits.
+ * The engine model over the dsa points: the engine's time, the medians of
+ * the submit and wait phases (a WQ shorter than the batch makes submission
+ * wait for the engine), against segments and bytes; points whose median
+ * repeat fell back are left out; weighted as the lines. 0; -EINVAL when
+ * the points cannot separate the two (fewer than two, or not both folio
+ * orders); -ERANGE when no positive bandwidth and cost fit.
  */
 int dsamig_bench_fit_engine(const struct dsamig_bench_result *r,
 			    struct dsamig_bench_engine_fit *e);

@@ -89,12 +89,22 @@ int dsamig_bench_fit_line(const struct dsamig_bench_result *r, int backend,
 	return fit_line(r, backend, STAT_MEDIAN, l);
 }
 
+/*
+ * The engine's time for a batch: submit and wait. With fewer WQ entries
+ * than descriptors, submission waits for the engine to take some (dsasim's
+ * and the hardware's dedicated WQs alike), so wait alone is only the tail.
+ */
+static double engine_ns(const struct dsamig_bench_point *p)
+{
+	return p->phase_ns[DSAMIG_PHASE_SUBMIT] + p->phase_ns[DSAMIG_PHASE_WAIT];
+}
+
 /* A dsa point whose median repeat went through the engine. */
 static bool usable_dsa(const struct dsamig_bench_point *p)
 {
 	return p->backend == DSAMIG_BACKEND_DSA && p->samples > 0 &&
 	       2 * p->fallbacks < p->samples && p->segments > 0 && p->size.pages > 0 &&
-	       p->transfer_ns > 0;
+	       engine_ns(p) > 0;
 }
 
 int dsamig_bench_fit_engine(const struct dsamig_bench_result *r,
@@ -103,12 +113,12 @@ int dsamig_bench_fit_engine(const struct dsamig_bench_result *r,
 	/* y = a * segments + b * bytes, no intercept: normal equations of two */
 	double s11 = 0, s12 = 0, s22 = 0, s1y = 0, s2y = 0, sw = 0, swy = 0;
 	double a, b, d, mean, ss_res = 0, ss_tot = 0;
-	unsigned int i, n = 0;
+	unsigned int i, n = 0, orders = 0;
 
 	for (i = 0; i < r->nr_points; i++) {
 		const struct dsamig_bench_point *p = &r->points[i];
 		double x1 = p->segments, x2 = p->size.pages * BENCH_PAGE_SIZE;
-		double y = p->transfer_ns, w;
+		double y = engine_ns(p), w;
 
 		if (!usable_dsa(p))
 			continue;
@@ -120,23 +130,27 @@ int dsamig_bench_fit_engine(const struct dsamig_bench_result *r,
 		s2y += w * x2 * y;
 		sw += w;
 		swy += w * y;
+		orders |= p->size.order ? 2 : 1;
 		n++;
 	}
 	e->n = n;
 	d = s11 * s22 - s12 * s12;
-	/* collinear (every point bytes/segments alike: 4 KiB folios only) */
-	if (n < 2 || !(d > 1e-9 * s11 * s22))
+	/*
+	 * Both folio orders: 4 KiB folios alone give a few KiB a segment (some
+	 * merged when contiguous), too close to collinear to separate the two.
+	 */
+	if (n < 2 || orders != 3 || !(d > 1e-9 * s11 * s22))
 		return -EINVAL;
 	a = (s1y * s22 - s2y * s12) / d;
 	b = (s2y * s11 - s1y * s12) / d;
-	if (!(b > 0))
-		return -ERANGE;		/* no finite bandwidth fits */
+	if (!(b > 0) || a < 0)
+		return -ERANGE;		/* no finite bandwidth, or a negative cost, fits */
 	e->desc_ns = a;
 	e->mbps = 1000 / b;		/* b ns per byte: 1 byte/ns = 1000 MB/s */
 	mean = swy / sw;
 	for (i = 0; i < r->nr_points; i++) {
 		const struct dsamig_bench_point *p = &r->points[i];
-		double y = p->transfer_ns, w, res;
+		double y = engine_ns(p), w, res;
 
 		if (!usable_dsa(p))
 			continue;

@@ -86,23 +86,30 @@ static void test_line_noisy(void **state)
 /*
  * The engine as dsasim models it: desc_ns per descriptor plus bytes at
  * mbps, 4 KiB folios (a descriptor a page) and 2 MiB ones (a descriptor a
- * folio); the setup phases do not enter the fit.
+ * folio), split between the submit and wait phases; the others do not
+ * enter the fit.
  */
 static void engine_points(double desc_ns, double mbps)
 {
 	unsigned int pages;
 	struct dsamig_bench_point *p;
+	double engine;
 
 	memset(&res, 0, sizeof(res));
 	for (pages = 1; pages <= 512; pages *= 2) {
 		p = add(DSAMIG_BACKEND_DSA, pages, 0, 0, 0);
-		p->transfer_ns = desc_ns * pages + pages * 4096.0 * 1000 / mbps;
+		/* a WQ of 4 entries: submission waits for the engine's first ones */
+		engine = desc_ns * pages + pages * 4096.0 * 1000 / mbps;
+		p->phase_ns[DSAMIG_PHASE_SUBMIT] = pages > 4 ? engine * 0.6 : 0;
+		p->phase_ns[DSAMIG_PHASE_WAIT] = engine - p->phase_ns[DSAMIG_PHASE_SUBMIT];
+		p->transfer_ns = p->phase_ns[DSAMIG_PHASE_WAIT];
 		p->setup_ns = 3000 + 500.0 * pages;
 		p->total_ns.median = p->setup_ns + p->transfer_ns;
 	}
 	for (pages = 512; pages <= 2048; pages *= 2) {
 		p = add(DSAMIG_BACKEND_DSA, pages, 9, 0, 0);
 		p->transfer_ns = desc_ns * (pages / 512) + pages * 4096.0 * 1000 / mbps;
+		p->phase_ns[DSAMIG_PHASE_WAIT] = p->transfer_ns;
 		p->setup_ns = 3000;
 		p->total_ns.median = p->setup_ns + p->transfer_ns;
 	}
@@ -132,6 +139,10 @@ static void test_engine_needs_both_orders(void **state)
 	engine_points(50000, 1000);
 	res.nr_points = 10;	/* 4 KiB only: bytes = 4096 * segments, collinear */
 	assert_int_equal(dsamig_bench_fit_engine(&res, &e), -EINVAL);
+	/* contiguous folios merged into fewer segments: still 4 KiB folios only */
+	res.points[5].segments = 20;
+	res.points[7].segments = 100;
+	assert_int_equal(dsamig_bench_fit_engine(&res, &e), -EINVAL);
 	memset(&res, 0, sizeof(res));
 	assert_int_equal(dsamig_bench_fit_engine(&res, &e), -EINVAL);
 	assert_int_equal(e.n, 0);
@@ -144,7 +155,8 @@ static void test_engine_skips_fallbacks(void **state)
 
 	engine_points(50000, 1000);
 	res.points[3].fallbacks = 10;
-	res.points[3].transfer_ns = 1;
+	res.points[3].phase_ns[DSAMIG_PHASE_WAIT] = 1;
+	res.points[3].phase_ns[DSAMIG_PHASE_SUBMIT] = 0;
 	res.points[4].fallbacks = 4;	/* a minority: kept */
 	assert_int_equal(dsamig_bench_fit_engine(&res, &e), 0);
 	assert_int_equal(e.n, 12);
