@@ -35,6 +35,7 @@ static const struct dsamig_cmd {
 	{ "compact", cmd_compact, "Compact nodes now and report what it migrated" },
 	{ "promote", cmd_promote, "Move hot pages to a node now with DAMON" },
 	{ "demote", cmd_demote, "Move cold pages to a node now with DAMON" },
+	{ "bench", cmd_bench, "Measure copy time per batch size, per backend" },
 };
 
 static const struct dsamig_cmd *find_cmd(const char *name)

@@ -3,7 +3,7 @@
 
 # The verbs, as 'dsamig --help' lists them. A new verb goes here, and its
 # options and arguments in a function _dsamig_cmd_<verb> below.
-_dsamig_verbs=(compact demote get help load promote set setup stat status top unload)
+_dsamig_verbs=(bench compact demote get help load promote set setup stat status top unload)
 
 _dsamig_global_opts=(--help --usage --version -V)
 
@@ -33,6 +33,35 @@ _dsamig_nodes()
 	for n in /sys/devices/system/node/node[0-9]*; do
 		[[ -e $n ]] && printf '%s ' "${n##*node}"
 	done
+}
+
+# bench [--level copy|migrate] [--from NODE] [--to NODE] [--sizes LIST]
+#       [--repeats N] [--backends LIST] [--svg FILE] [--json] [--quiet]
+_dsamig_cmd_bench()
+{
+	local cur=${COMP_WORDS[COMP_CWORD]}
+
+	case ${COMP_WORDS[COMP_CWORD - 1]} in
+	-l | --level)
+		_dsamig_reply copy migrate
+		return ;;
+	-f | --from | -t | --to)
+		_dsamig_reply "$(_dsamig_nodes)"
+		return ;;
+	-b | --backends)
+		# a list: complete the word after the last comma
+		local pre=${cur%"${cur##*,}"}
+		mapfile -t COMPREPLY < <(compgen -P "$pre" -W "cpu mt dsa kernel" -- "${cur##*,}")
+		return ;;
+	--svg)
+		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+		return ;;
+	-s | --sizes | -r | --repeats)
+		return ;;
+	esac
+	[[ $cur == -* ]] &&
+		_dsamig_reply -l --level -f --from -t --to -s --sizes -r --repeats -b --backends \
+			--svg -j --json -q --quiet --help --usage
 }
 
 # compact [--node NODES|--all] [--json] [--quiet]: nodes from /sys.
