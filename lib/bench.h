@@ -9,6 +9,7 @@
 #ifndef DSAMIG_BENCH_H
 #define DSAMIG_BENCH_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -34,12 +35,30 @@ struct dsamig_bench_size {
 	unsigned int pages, order;
 };
 
+/*
+ * The series of --level migrate without dsamig.ko (or with backend=off):
+ * the kernel's own copy, no phases. A point's backend, named "kernel".
+ */
+#define DSAMIG_BENCH_KERNEL	DSAMIG_BACKEND_OFF
+
+/*
+ * A node of the request left to the bench: src the first node with memory,
+ * dst the next one with memory after src, else src.
+ */
+#define DSAMIG_BENCH_ANY_NODE	UINT_MAX
+
 struct dsamig_bench_req {
 	enum dsamig_bench_level level;
-	unsigned int src, dst;			/* nodes */
+	unsigned int src, dst;			/* nodes, or DSAMIG_BENCH_ANY_NODE */
 	struct dsamig_bench_size sizes[DSAMIG_BENCH_MAX_SIZES];
 	unsigned int nr_sizes;
-	unsigned int backends;			/* bit per enum dsamig_backend (not off) */
+	/*
+	 * bit per enum dsamig_backend: cpu, mt, dsa; and for the migrate level
+	 * DSAMIG_BENCH_KERNEL. 0: every one available (cpu, mt, and dsa when
+	 * dsamig.ko holds a channel; migrate without the module: kernel);
+	 * the result's req says which were measured.
+	 */
+	unsigned int backends;
 	unsigned int repeats;			/* per size and backend */
 };
 
@@ -52,7 +71,7 @@ struct dsamig_bench_spread {
 struct dsamig_bench_point {
 	int backend;				/* enum dsamig_backend */
 	struct dsamig_bench_size size;
-	unsigned int samples;			/* repeats that completed */
+	unsigned int samples;			/* repeats done (migrate: calls, 2 a repeat) */
 	unsigned int fallbacks;			/* dsa runs that fell back to the CPU */
 	unsigned int segments;			/* of one batch (the median repeat's) */
 	struct dsamig_bench_spread total_ns;	/* per batch */
@@ -76,13 +95,31 @@ struct dsamig_bench_result {
 void dsamig_bench_default_sizes(struct dsamig_bench_req *req);
 
 /*
- * Run @req, filling in @r point by point; @progress (may be NULL) is told
- * the points done and the total. 0 (also when interrupted: r->interrupted),
- * or a negative errno after one error line on @ctx's channel.
+ * Run @req, filling in @r point by point, sizes in order and at each size
+ * every backend; @progress (may be NULL) is told the points done and the
+ * total. 0 (also when interrupted: r->interrupted, the points done), or a
+ * negative errno after one error line on @ctx's channel.
+ *
+ * The copy level writes one request per point to the module's
+ * /sys/kernel/debug/dsamig/bench (under @ctx's root) and reads its repeats.
+ * The migrate level moves a buffer of each size (allocated on src,
+ * madvise'd for 2 MiB folios when the size's order is 9) to dst and back
+ * with move_pages(2), every call one sample timed on CLOCK_MONOTONIC, its
+ * phases the dsamig_run events it caused (a measurement session), with
+ * the module's knobs backend (each backend in turn) and threshold=1, and
+ * reasons including syscall_or_cpuset, put back on every exit. The first
+ * stop signal (SIGINT, SIGTERM, SIGHUP, SIGPIPE) ends the run after the
+ * current repeat (copy) or move_pages() call (migrate).
  */
 int dsamig_bench_run(struct dsamig_ctx *ctx, const struct dsamig_bench_req *req,
 		     void (*progress)(void *arg, unsigned int done, unsigned int total),
 		     void *arg, struct dsamig_bench_result *r);
+
+/* "cpu", "mt", "dsa", or "kernel" for DSAMIG_BENCH_KERNEL; the level's "copy", "migrate". */
+const char *dsamig_bench_backend_name(int backend);
+const char *dsamig_bench_level_name(enum dsamig_bench_level level);
+/* The backend named @name (as above), or -EINVAL. */
+int dsamig_bench_backend_parse(const char *name);
 
 /* The point of @backend at @size, or NULL. */
 const struct dsamig_bench_point *dsamig_bench_find(const struct dsamig_bench_result *r,
