@@ -53,6 +53,7 @@ void cli_fmt_bytes(char *buf, size_t size, double bytes);
 
 /* The verbs */
 int cmd_bench(int argc, char *argv[], struct dsamig_ctx *ctx);
+int cmd_calibrate(int argc, char *argv[], struct dsamig_ctx *ctx);
 int cmd_compact(int argc, char *argv[], struct dsamig_ctx *ctx);
 int cmd_demote(int argc, char *argv[], struct dsamig_ctx *ctx);
 int cmd_get(int argc, char *argv[], struct dsamig_ctx *ctx);

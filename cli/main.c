@@ -36,6 +36,7 @@ static const struct dsamig_cmd {
 	{ "promote", cmd_promote, "Move hot pages to a node now with DAMON" },
 	{ "demote", cmd_demote, "Move cold pages to a node now with DAMON" },
 	{ "bench", cmd_bench, "Measure copy time per batch size, per backend" },
+	{ "calibrate", cmd_calibrate, "Find the cpu/dsa crossover and set the threshold" },
 };
 
 static const struct dsamig_cmd *find_cmd(const char *name)

@@ -5,6 +5,8 @@
 # options and arguments in a function _dsamig_cmd_<verb> below.
 _dsamig_verbs=(bench compact demote get help load promote set setup stat status top unload)
 
+_dsamig_verbs+=(calibrate)
+
 _dsamig_global_opts=(--help --usage --version -V)
 
 # _dsamig_reply WORD...: complete the current word from WORDs.
@@ -74,6 +76,25 @@ _dsamig_cmd_compact()
 	esac
 	[[ ${COMP_WORDS[COMP_CWORD]} == -* ]] &&
 		_dsamig_reply -N --node -a --all -j --json -q --quiet --help --usage
+}
+
+# calibrate [--from NODE --to NODE] [--repeats N] [--apply] [--save [FILE]]
+# [--input FILE] [--json] [--quiet]: nodes from /sys, files for --save and --input.
+_dsamig_cmd_calibrate()
+{
+	case ${COMP_WORDS[COMP_CWORD - 1]} in
+	-f | --from | -t | --to)
+		_dsamig_reply "$(_dsamig_nodes)"
+		return ;;
+	-r | --repeats)
+		return ;;
+	--input | -s | --save)
+		mapfile -t COMPREPLY < <(compgen -f -- "${COMP_WORDS[COMP_CWORD]}")
+		return ;;
+	esac
+	[[ ${COMP_WORDS[COMP_CWORD]} == -* ]] &&
+		_dsamig_reply -f --from -t --to -r --repeats -a --apply -s --save --input \
+			-j --json -q --quiet --help --usage
 }
 
 # promote and demote --from NODE --to NODE [OPTION...]: nodes from /sys.
