@@ -17,6 +17,7 @@
 
 #include "bench.h"
 #include "dsamig.h"
+#include "overhead.h"
 #include "parse.h"
 #include "report.h"
 #include "stats_json.h"
@@ -26,11 +27,11 @@
 
 struct bench_args {
 	struct dsamig_bench_req req;
-	bool have_sizes, json, quiet;
+	bool have_sizes, json, quiet, overhead;
 	const char *svg;
 };
 
-enum { OPT_SVG = 0x100 };
+enum { OPT_SVG = 0x100, OPT_OVERHEAD };
 
 static const struct argp_option options[] = {
 	{ "level", 'l', "LEVEL", 0, "copy (the module's copy path alone, the default) or "
@@ -47,6 +48,8 @@ static const struct argp_option options[] = {
 	{ "quiet", 'q', NULL, 0, "No progress line", 0 },
 	{ "svg", OPT_SVG, "FILE", 0, "Also draw the figure (time per batch against pages, "
 	  "the crossover marked) as SVG into FILE", 0 },
+	{ "overhead", OPT_OVERHEAD, NULL, 0, "Instead: dsamig.ko's own cost, migration with "
+	  "backend=cpu against no module, in --repeats ABBA pairs (see OVERHEAD in the man page)", 0 },
 	{ 0 },
 };
 
@@ -171,9 +174,16 @@ static error_t parser(int key, char *arg, struct argp_state *state)
 	case OPT_SVG:
 		a->svg = arg;
 		return 0;
+	case OPT_OVERHEAD:
+		a->overhead = true;
+		return 0;
 	case ARGP_KEY_ARG:
 		return cli_usage_error(state, "unexpected argument '%s'", arg);
 	case ARGP_KEY_END:
+		if (a->overhead && (a->svg || a->have_sizes || a->req.backends ||
+				    a->req.level != DSAMIG_BENCH_COPY))
+			return cli_usage_error(state, "--overhead takes only --repeats, --from, "
+					       "--to, --json and --quiet");
 		if (a->req.level == DSAMIG_BENCH_COPY &&
 		    (a->req.backends & 1U << DSAMIG_BENCH_KERNEL))
 			return cli_usage_error(state, "backend kernel needs --level migrate");
@@ -446,6 +456,8 @@ int cmd_bench(int argc, char *argv[], struct dsamig_ctx *ctx)
 	ret = cli_need_root(argv[0], "benchmark dsamig.ko's copies");
 	if (ret)
 		return ret;
+	if (a.overhead)
+		return cli_bench_overhead(ctx, a.req.repeats, a.req.src, a.req.dst, a.json, a.quiet);
 	/* before the bench: a FILE that cannot be written stops here */
 	if (a.svg) {
 		svg = fopen(a.svg, "w");
