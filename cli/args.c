@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "dsamig.h"
+#include "nodemask.h"
+#include "parse.h"
 
 static error_t quiet_parser(int key, char *arg, struct argp_state *state)
 {
@@ -67,4 +69,15 @@ int cli_usage_error(const struct argp_state *state, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "; see '%s --help'\n", state->name);
 	return EINVAL;
+}
+
+int cli_parse_node(const struct argp_state *state, const char *opt, const char *arg,
+		   unsigned int *node)
+{
+	uint64_t v;
+
+	if (dsamig_parse_uint(arg, 0, DSAMIG_MAX_NODES - 1, &v))
+		return cli_usage_error(state, "bad node '%s' for %s: a node number", arg, opt);
+	*node = (unsigned int)v;
+	return 0;
 }

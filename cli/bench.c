@@ -53,17 +53,6 @@ static const struct argp_option options[] = {
 	{ 0 },
 };
 
-static int parse_node(const struct argp_state *state, const char *opt, const char *arg,
-		      unsigned int *node)
-{
-	uint64_t v;
-
-	if (dsamig_parse_uint(arg, 0, DSAMIG_MAX_NODES - 1, &v))
-		return cli_usage_error(state, "bad node '%s' for %s: a node number", arg, opt);
-	*node = (unsigned int)v;
-	return 0;
-}
-
 /* One size: N pages of 4 KiB, or a multiple of 2 MiB with M or G: 2 MiB folios. */
 static int parse_size(const char *s, struct dsamig_bench_size *out)
 {
@@ -151,9 +140,9 @@ static error_t parser(int key, char *arg, struct argp_state *state)
 			return cli_usage_error(state, "bad --level '%s': copy or migrate", arg);
 		return 0;
 	case 'f':
-		return parse_node(state, "--from", arg, &a->req.src);
+		return cli_parse_node(state, "--from", arg, &a->req.src);
 	case 't':
-		return parse_node(state, "--to", arg, &a->req.dst);
+		return cli_parse_node(state, "--to", arg, &a->req.dst);
 	case 's':
 		a->have_sizes = true;
 		return parse_sizes(state, arg, &a->req);

@@ -56,17 +56,6 @@ static const struct argp_option options[] = {
 	{ 0 },
 };
 
-static int parse_node(const struct argp_state *state, const char *opt, const char *arg,
-		      unsigned int *node)
-{
-	uint64_t v;
-
-	if (dsamig_parse_uint(arg, 0, DSAMIG_MAX_NODES - 1, &v))
-		return cli_usage_error(state, "bad node '%s' for %s: a node number", arg, opt);
-	*node = (unsigned int)v;
-	return 0;
-}
-
 static error_t parser(int key, char *arg, struct argp_state *state)
 {
 	struct calibrate_args *a = state->input;
@@ -75,10 +64,10 @@ static error_t parser(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case 'f':
 		a->have_from = true;
-		return parse_node(state, "--from", arg, &a->req.src);
+		return cli_parse_node(state, "--from", arg, &a->req.src);
 	case 't':
 		a->have_to = true;
-		return parse_node(state, "--to", arg, &a->req.dst);
+		return cli_parse_node(state, "--to", arg, &a->req.dst);
 	case 'r':
 		if (dsamig_parse_uint(arg, 1, DSAMIG_BENCH_MAX_REPEATS, &v))
 			return cli_usage_error(state, "bad --repeats '%s': a whole number from 1 "

@@ -42,6 +42,13 @@ int cli_usage_error(const struct argp_state *state, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /*
+ * A node number for option @opt ("--from") into @node, or the usage error
+ * "bad node 'x' for --from: a node number" (returns EINVAL).
+ */
+int cli_parse_node(const struct argp_state *state, const char *opt, const char *arg,
+		   unsigned int *node);
+
+/*
  * DSAMIG_EXIT_OK as root; else "<name>: must be run as root to <what>" on
  * stderr and DSAMIG_EXIT_FAILURE, for verbs that change or trace the system.
  */

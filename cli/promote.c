@@ -52,17 +52,6 @@ static const struct argp_option demote_options[] = {
 	RUN_OPTIONS,
 };
 
-static int parse_node(struct argp_state *state, const char *opt, const char *arg,
-		      unsigned int *node)
-{
-	uint64_t v;
-
-	if (dsamig_parse_uint(arg, 0, DSAMIG_MAX_NODES - 1, &v))
-		return cli_usage_error(state, "bad node '%s' for %s: a node number", arg, opt);
-	*node = (unsigned int)v;
-	return 0;
-}
-
 static error_t parser(int key, char *arg, struct argp_state *state)
 {
 	struct promote_args *a = state->input;
@@ -71,10 +60,10 @@ static error_t parser(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case 'f':
 		a->have_from = true;
-		return parse_node(state, "--from", arg, &a->p.from);
+		return cli_parse_node(state, "--from", arg, &a->p.from);
 	case 't':
 		a->have_to = true;
-		return parse_node(state, "--to", arg, &a->p.to);
+		return cli_parse_node(state, "--to", arg, &a->p.to);
 	case 'H':
 		if (dsamig_parse_uint(arg, 1, 100, &v))
 			return cli_usage_error(state, "bad --hot '%s': a percentage from 1 to 100",
