@@ -63,6 +63,7 @@ static void print_human(const struct dsamig_overhead_result *r)
 		printf("  ratio module (backend=cpu) / no module:\n");
 		print_stat("CPU time (migrating task)", &r->cpu, ci);
 		print_stat("wall time", &r->wall, ci);
+		print_stat("CPU, fastest call a side", &r->cpu_min, ci);
 		printf("  %-26s %9s %9s\n", "median ns per page", "module", "none");
 		print_side("CPU time", &r->cpu.module, &r->cpu.no_module);
 		print_side("wall time", &r->wall.module, &r->wall.no_module);

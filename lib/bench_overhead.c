@@ -240,16 +240,19 @@ static int measure(struct run *b, unsigned int k)
 	return err;
 }
 
-/* The pair's sides from their calls: the sums of their times. */
+/* The pair's sides from their calls: the sums of their times, the fastest call. */
 static void pair_done(struct run *b, struct dsamig_overhead_pair *p)
 {
 	unsigned int k, i;
 
 	for (k = 0; k < 2; k++) {
 		p->cpu_ns[k] = p->wall_ns[k] = 0;
+		p->cpu_min_ns[k] = UINT64_MAX;
 		for (i = 0; i < b->nr_calls[k]; i++) {
 			p->cpu_ns[k] += b->call_cpu[k][i];
 			p->wall_ns[k] += b->call_wall[k][i];
+			if (b->call_cpu[k][i] < p->cpu_min_ns[k])
+				p->cpu_min_ns[k] = b->call_cpu[k][i];
 		}
 		b->nr_calls[k] = 0;
 	}
@@ -463,6 +466,9 @@ static void stats(struct dsamig_overhead_result *r)
 
 	if (!x)
 		return;
+	for (i = 0; i < r->pairs; i++)
+		x[i] = (double)r->pair[i].cpu_min_ns[1] / (double)r->pair[i].cpu_min_ns[0];
+	dsamig_overhead_ratio_stat(x, r->pairs, &r->cpu_min);
 	for (k = 0; k < 2; k++) {
 		struct dsamig_overhead_stat *st = k ? &r->wall : &r->cpu;
 
@@ -574,7 +580,8 @@ static struct json_object *spread_json(const struct dsamig_overhead_spread *s)
 	return o;
 }
 
-static struct json_object *stat_json(const struct dsamig_overhead_stat *st, bool ci)
+static struct json_object *stat_json(const struct dsamig_overhead_stat *st, bool ci,
+				     bool spreads)
 {
 	struct json_object *o = json_object_new_object();
 
@@ -586,6 +593,8 @@ static struct json_object *stat_json(const struct dsamig_overhead_stat *st, bool
 	json_num(o, "width", ci ? st->hi - st->lo : NAN, 4);
 	json_num(o, "median_ratio", st->median_ratio, 4);
 	json_num(o, "log_sd", ci ? st->log_sd : NAN, 4);
+	if (!spreads)
+		return o;
 	json_object_object_add(o, "module_ns_per_page", spread_json(&st->module));
 	json_object_object_add(o, "no_module_ns_per_page", spread_json(&st->no_module));
 	return o;
@@ -612,8 +621,9 @@ struct json_object *dsamig_overhead_result_to_json(const struct dsamig_overhead_
 	json_num(j, "hi", ci ? r->cpu.hi : NAN, 4);
 	json_object_object_add(j, "resolves_2pct",
 			       json_object_new_boolean(ci && r->cpu.hi - r->cpu.lo < 0.02));
-	json_object_object_add(j, "cpu", stat_json(&r->cpu, ci));
-	json_object_object_add(j, "wall", stat_json(&r->wall, ci));
+	json_object_object_add(j, "cpu", stat_json(&r->cpu, ci, true));
+	json_object_object_add(j, "wall", stat_json(&r->wall, ci, true));
+	json_object_object_add(j, "cpu_min", stat_json(&r->cpu_min, ci, false));
 	dsamig_json_u64(j, "pages_failed", r->pages_failed);
 	json_object_object_add(j, "module_file", json_object_new_string(r->module_file));
 	json_object_object_add(j, "module_loaded_before", json_object_new_boolean(r->was_loaded));

@@ -62,9 +62,13 @@ struct dsamig_overhead_stat {
 	struct dsamig_overhead_spread module, no_module;
 };
 
-/* One pair: each side's two measurements (4 * rounds calls) summed, in ns. */
+/*
+ * One pair: each side's two measurements (4 * rounds calls) summed, in ns,
+ * and its fastest call's CPU time.
+ */
 struct dsamig_overhead_pair {
 	uint64_t cpu_ns[2], wall_ns[2];	/* [0] no module, [1] module */
+	uint64_t cpu_min_ns[2];
 };
 
 struct dsamig_overhead_result {
@@ -76,6 +80,14 @@ struct dsamig_overhead_result {
 	struct dsamig_overhead_pair *pair;	/* [pairs]; freed by _free() */
 	uint64_t pages_failed;		/* move_pages() statuses that were not the node */
 	struct dsamig_overhead_stat cpu, wall;	/* valid when pairs >= 2 */
+	/*
+	 * The same of the sides' fastest calls (no spreads): a cross-check.
+	 * Time the host or other tasks take from the thread adds about the
+	 * same to both sides' sums, which pulls their ratio towards 1 (an
+	 * emulated guest on a busy host); the fastest call of each side is
+	 * the one least disturbed.
+	 */
+	struct dsamig_overhead_stat cpu_min;
 	bool interrupted;		/* by a stop signal: the pairs done so far */
 	int signal;
 	double secs;

@@ -30,13 +30,15 @@ check_json() {
 	jq -e --argjson n "$2" '
 		(["pairs", "pairs_requested", "pages", "rounds", "src", "dst", "order",
 		  "interval", "confidence", "ratio", "lo", "hi", "resolves_2pct", "cpu",
-		  "wall", "pages_failed", "module_file", "module_loaded_before",
+		  "wall", "cpu_min", "pages_failed", "module_file", "module_loaded_before",
 		  "module_knobs_before", "loaded_with", "interrupted", "duration_s"]
 		 - keys) == [] and
 		([.cpu, .wall][] | (["ratio", "lo", "hi", "width", "median_ratio", "log_sd",
 		  "module_ns_per_page", "no_module_ns_per_page"] - keys) == [] and
 		  .lo <= .ratio and .ratio <= .hi and
 		  .module_ns_per_page.median > 0 and .no_module_ns_per_page.median > 0) and
+		(.cpu_min | (["ratio", "lo", "hi", "width", "median_ratio", "log_sd"] - keys) == [] and
+		  .lo <= .ratio and .ratio <= .hi) and
 		.lo == .cpu.lo and .hi == .cpu.hi and .ratio == .cpu.ratio and
 		.pairs == $n and .pairs_requested == $n and .order == "ABBA" and
 		.loaded_with == "backend=cpu" and .pages_failed == 0 and
@@ -73,6 +75,7 @@ check_json() {
 	run -0 "$DSAMIG" bench --overhead --repeats 2
 	assert_line --regexp '^dsamig.ko overhead on migration: 2 pairs \(ABBA\) of 256 pages x 4 rounds, node [0-9]+ <-> [0-9]+'
 	assert_line --regexp '^  CPU time \(migrating task\) +[0-9.]+   95% CI [0-9.]+ \.\. [0-9.]+ \([0-9.]+% wide\)$'
+	assert_line --regexp '^  CPU, fastest call a side +[0-9.]+   95% CI [0-9.]+ \.\. [0-9.]+ \([0-9.]+% wide\)$'
 	assert_line --regexp '^  median ns per page +module +none$'
 	assert_line --regexp '^  resolves 2%: (yes|no)'
 	assert_line '  dsamig.ko left unloaded, as it was'
