@@ -18,6 +18,11 @@
 #include "bench.h"
 #include "dsamig.h"
 #include "overhead.h"
+
+/* --overhead without --repeats: pairs enough for a few % under emulation */
+#define OVERHEAD_PAIRS	200
+#define DSAMIG_XSTR(x)	#x
+#define DSAMIG_STR(x)	DSAMIG_XSTR(x)
 #include "parse.h"
 #include "report.h"
 #include "stats_json.h"
@@ -27,7 +32,7 @@
 
 struct bench_args {
 	struct dsamig_bench_req req;
-	bool have_sizes, json, quiet, overhead;
+	bool have_sizes, have_repeats, json, quiet, overhead;
 	const char *svg;
 };
 
@@ -49,7 +54,8 @@ static const struct argp_option options[] = {
 	{ "svg", OPT_SVG, "FILE", 0, "Also draw the figure (time per batch against pages, "
 	  "the crossover marked) as SVG into FILE", 0 },
 	{ "overhead", OPT_OVERHEAD, NULL, 0, "Instead: dsamig.ko's own cost, migration with "
-	  "backend=cpu against no module, in --repeats ABBA pairs (see OVERHEAD in the man page)", 0 },
+	  "backend=cpu against no module, in --repeats ABBA pairs (default "
+	  DSAMIG_STR(OVERHEAD_PAIRS) "; see OVERHEAD in the man page)", 0 },
 	{ 0 },
 };
 
@@ -151,6 +157,7 @@ static error_t parser(int key, char *arg, struct argp_state *state)
 			return cli_usage_error(state, "bad --repeats '%s': a whole number from 1 "
 					       "to %u", arg, DSAMIG_BENCH_MAX_REPEATS);
 		a->req.repeats = (unsigned int)v;
+		a->have_repeats = true;
 		return 0;
 	case 'b':
 		return parse_backends(state, arg, &a->req.backends);
@@ -445,8 +452,10 @@ int cmd_bench(int argc, char *argv[], struct dsamig_ctx *ctx)
 	ret = cli_need_root(argv[0], "benchmark dsamig.ko's copies");
 	if (ret)
 		return ret;
+	/* a ratio within a few % needs hundreds of pairs, not a bench's 10 repeats */
 	if (a.overhead)
-		return cli_bench_overhead(ctx, a.req.repeats, a.req.src, a.req.dst, a.json, a.quiet);
+		return cli_bench_overhead(ctx, a.have_repeats ? a.req.repeats : OVERHEAD_PAIRS,
+					  a.req.src, a.req.dst, a.json, a.quiet);
 	/* before the bench: a FILE that cannot be written stops here */
 	if (a.svg) {
 		svg = fopen(a.svg, "w");

@@ -63,7 +63,7 @@ _dsamig_cmd_bench()
 	esac
 	[[ $cur == -* ]] &&
 		_dsamig_reply -l --level -f --from -t --to -s --sizes -r --repeats -b --backends \
-			--svg -j --json -q --quiet --help --usage
+			--svg --overhead -j --json -q --quiet --help --usage
 }
 
 # compact [--node NODES|--all] [--json] [--quiet]: nodes from /sys.
