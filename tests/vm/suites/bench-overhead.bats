@@ -2,8 +2,8 @@
 # dsamig bench --overhead: dsamig.ko backend=cpu against no module, in
 # ABBA pairs; the JSON's keys, the interval around the ratio, the pairs
 # asked for, and the module's state given back: unloaded when it was, loaded
-# with the same knobs when it was, after a Ctrl-C too. A one-node guest is
-# refused (tests/vm/run --nodes 1 -- bats -f 'one node' ...).
+# with the same knobs when it was, after a Ctrl-C too. (A one-node guest is
+# refused: bench-overhead-one-node.bats.)
 
 bats_require_minimum_version 1.5.0
 load /usr/lib/bats/bats-support/load.bash
@@ -117,14 +117,5 @@ interrupt_mid_run() {
 		"$DSAMIG" bench --overhead --repeats 2
 	assert_output ""
 	[[ $stderr == *root* ]]
-	[ ! -d /sys/module/dsamig ]
-}
-
-@test "bench --overhead refuses a machine with one node with memory (one node guest)" {
-	[[ $(cat /sys/devices/system/node/has_memory) =~ ^[0-9]+$ ]] ||
-		skip "this guest has two nodes with memory: run it with tests/vm/run --nodes 1"
-	run -1 --separate-stderr "$DSAMIG" bench --overhead --repeats 2
-	assert_output ""
-	assert_equal "$stderr" "dsamig bench: only node 0 has memory: the overhead bench migrates pages between two nodes (move_pages), and this machine has one"
 	[ ! -d /sys/module/dsamig ]
 }
