@@ -37,6 +37,10 @@ if [[ -f $dsasim && -f $kmod/dsamig.ko ]]; then
 	"$dsamig" set threshold=32 wait=poll
 	step "dsamig status"
 	"$dsamig" status
+	step "dsamig bench --from 0 --to 1 --sizes 1,8,64,512,2M --repeats 5   (the copy path alone)"
+	"$dsamig" bench --from 0 --to 1 --sizes 1,8,64,512,2M --repeats 5 --quiet
+	step "dsamig calibrate --from 0 --to 1 --repeats 5   (where dsa starts to win here)"
+	"$dsamig" calibrate --from 0 --to 1 --repeats 5 --quiet
 fi
 
 # Last: a snapshot of migrations as dsamig top sees them, while migstress
