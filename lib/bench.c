@@ -216,25 +216,6 @@ static void samples_reduce(struct samples *sm, struct dsamig_bench_point *pt, do
 	pt->copy_ns = median_of(sm->v[S_COPY], n, sorted);
 }
 
-/* ---- the stop signals, for the copy level (the migrate level's session has them) ---- */
-
-static void on_stop(int sig)
-{
-	dsamig_session_stop = sig;
-}
-
-static void stop_signals(void)
-{
-	static const int stops[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
-	struct sigaction sa = { .sa_handler = on_stop };
-	unsigned int i;
-
-	/* No SA_RESTART: the module's write ends between repeats with -EINTR. */
-	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < ARRAY_SIZE(stops); i++)
-		sigaction(stops[i], &sa, NULL);
-}
-
 /* ---- checks ---- */
 
 static bool ctx_exists(struct dsamig_ctx *ctx, const char *path)
@@ -841,7 +822,8 @@ int dsamig_bench_run(struct dsamig_ctx *ctx, const struct dsamig_bench_req *req,
 			goto out;
 		session = true;
 	} else {
-		stop_signals();
+		/* the module's write ends between repeats with -EINTR */
+		dsamig_stop_signals();
 	}
 
 	total = req->nr_sizes * nr_backends(r->req.backends);

@@ -103,22 +103,29 @@ static void on_crash(int sig)
 	raise(sig);
 }
 
-void dsamig_session_signals(struct dsamig_session *s, void (*restore)(void))
+void dsamig_stop_signals(void)
 {
 	/* SIGPIPE too: a reader that went away (| head) ends the run, not the process. */
 	static const int stops[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
-	static const int crashes[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
 	struct sigaction sa = { .sa_handler = on_stop };
+	unsigned int i;
+
+	/* No SA_RESTART: a stop signal must end a poll() or a blocking write at once. */
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(stops) / sizeof(stops[0]); i++)
+		sigaction(stops[i], &sa, NULL);
+}
+
+void dsamig_session_signals(struct dsamig_session *s, void (*restore)(void))
+{
+	static const int crashes[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
+	struct sigaction sa = { .sa_handler = on_crash, .sa_flags = SA_RESETHAND };
 	unsigned int i;
 
 	crash_session = s;
 	crash_restore = restore;
-	/* No SA_RESTART: a stop signal must end a poll() at once. */
+	dsamig_stop_signals();
 	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < sizeof(stops) / sizeof(stops[0]); i++)
-		sigaction(stops[i], &sa, NULL);
-	sa.sa_handler = on_crash;
-	sa.sa_flags = SA_RESETHAND;
 	for (i = 0; i < sizeof(crashes) / sizeof(crashes[0]); i++)
 		sigaction(crashes[i], &sa, NULL);
 }

@@ -55,6 +55,9 @@ uint64_t dsamig_now_ns(void);
 int dsamig_session_open(struct dsamig_ctx *ctx, struct dsamig_session *s);
 void dsamig_session_close(struct dsamig_session *s);
 
+/* SIGINT/SIGTERM/SIGHUP/SIGPIPE set dsamig_session_stop (no SA_RESTART). */
+void dsamig_stop_signals(void);
+
 /*
  * Stop on SIGINT/SIGTERM/SIGHUP/SIGPIPE (dsamig_session_stop); on a crash
  * call @restore (may be NULL), remove the instance and die of the signal.
