@@ -14,18 +14,11 @@ BENCH=/sys/kernel/debug/dsamig/bench
 LINE='^repeat=[0-9]+ backend=(cpu|mt|dsa) pages=[0-9]+ order=(0|9) folios=[0-9]+ segments=[0-9]+ channels=[0-9]+ total_ns=[0-9]+ sg_ns=[0-9]+ map_ns=[0-9]+ submit_ns=[0-9]+ wait_ns=[0-9]+ unmap_ns=[0-9]+ copy_ns=[0-9]+ fallback=[01] cause=[a-z_]+$'
 
 setup() {
-	dsasim_load
-	dsasim_kernel_wq wq0.0 32
-	dsasim_enable wq0.0
+	dsasim_kernel_wq_up
 }
 
 teardown() {
-	local d
-	for d in "$DSA"/wq*; do
-		[[ -e $d/driver ]] && echo "${d##*/}" > "$d/driver/unbind"
-	done
-	dsamig_unload
-	dsasim_unload
+	dsasim_kernel_wq_down
 }
 
 # bench REQUEST: one write of REQUEST; prints strerror when it fails.

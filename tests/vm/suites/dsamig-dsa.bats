@@ -8,20 +8,11 @@ load dsamig.bash
 load dsasim.bash
 
 setup() {
-	dsasim_load
-	dsasim_kernel_wq wq0.0 32
-	dsasim_enable wq0.0
+	dsasim_kernel_wq_up
 }
 
-# WQs leave dmaengine while dsamig.ko holds their channels (it must give
-# them back, and release any quarantined run), then the modules go.
 teardown() {
-	local d
-	for d in "$DSA"/wq*; do
-		[[ -e $d/driver ]] && echo "${d##*/}" > "$d/driver/unbind"
-	done
-	dsamig_unload
-	dsasim_unload
+	dsasim_kernel_wq_down
 }
 
 @test "backend=dsa copies runs through the DSA channel, pages intact, no leaked descriptor" {

@@ -102,3 +102,23 @@ client() {
 result() {
 	cat "$CLIENT/$1"
 }
+
+# dsasim_kernel_wq_up: dsasim with one enabled kernel WQ (wq0.0, 32 entries),
+# the set-up of suites that run dsamig.ko's dsa backend over it.
+dsasim_kernel_wq_up() {
+	dsasim_load
+	dsasim_kernel_wq wq0.0 32
+	dsasim_enable wq0.0
+}
+
+# dsasim_kernel_wq_down: WQs leave dmaengine while dsamig.ko holds their
+# channels (it must give them back, and release any quarantined run), then
+# the modules go. Needs dsamig.bash (dsamig_unload).
+dsasim_kernel_wq_down() {
+	local d
+	for d in "$DSA"/wq*; do
+		[[ -e $d/driver ]] && echo "${d##*/}" > "$d/driver/unbind"
+	done
+	dsamig_unload
+	dsasim_unload
+}
